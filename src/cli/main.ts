@@ -5,10 +5,12 @@
  */
 import { Command, CommanderError } from 'commander';
 import { CliError, type CliIo, nodeIo } from './io.js';
+import { registerCorpus } from './commands/corpus.js';
+import { registerDoctor } from './commands/doctor.js';
 
 export type Register = (program: Command, io: CliIo, setExit: (code: number) => void) => void;
 
-const registrations: Register[] = [];
+const registrations: Register[] = [registerCorpus, registerDoctor];
 
 export async function main(argv: string[], io: CliIo = nodeIo()): Promise<number> {
   let exitCode = 0;

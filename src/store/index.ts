@@ -11,3 +11,4 @@ export type { MetricsRepo, MetricFilter } from './metrics.js';
 export type { CheckpointsRepo } from './checkpoints.js';
 export type { DraftsRepo } from './drafts.js';
 export * from './types.js';
+export { sqliteVersion } from './sqliteVersion.js';
