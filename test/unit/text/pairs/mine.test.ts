@@ -1,0 +1,116 @@
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { minePairs } from '../../../../src/text/pairs/mine.js';
+import type { MinedPair } from '../../../../src/text/pairs/mine.js';
+
+const fixture = (name: string): string => readFileSync(new URL(`../../../fixtures/pairs/${name}`, import.meta.url), 'utf8');
+const brief = (pairs: MinedPair[]) => pairs.map((p) => [p.rule, p.line, p.source, p.target]);
+
+describe('mining a Markdown document', () => {
+  const pairs = minePairs(fixture('notes.md'), { docId: 'notes' });
+
+  it('section text → heading (ATX and setext; code and empty sections skipped; front matter ignored)', () => {
+    expect(brief(pairs.filter((p) => p.rule === 'section-heading'))).toEqual([
+      [
+        'section-heading', 5,
+        'Sow the beans after the last frost. They need a sunny bed and plenty of water.\n\nTomatoes can start indoors in March.',
+        'Spring planting',
+      ],
+      [
+        'section-heading', 11,
+        'Dig in compost in autumn. The worms do the rest over winter. Test the pH before sowing.\n\n- add lime if the soil is acid\n- avoid fresh manure',
+        'Soil',
+      ],
+      ['section-heading', 23, 'Water in the morning, not at night. Wet leaves at night invite mildew.', 'Watering'],
+      ['section-heading', 30, 'Pick beans young. Old pods are stringy.', 'Harvest'],
+    ]);
+  });
+
+  it('paragraph → first sentence, skipping one-sentence paragraphs, lists and code', () => {
+    expect(pairs.filter((p) => p.rule === 'paragraph-first-sentence').map((p) => [p.line, p.target])).toEqual([
+      [7, 'Sow the beans after the last frost.'],
+      [13, 'Dig in compost in autumn.'],
+      [26, 'Water in the morning, not at night.'],
+      [32, 'Pick beans young.'],
+    ]);
+    const first = pairs.find((p) => p.rule === 'paragraph-first-sentence')!;
+    expect(first).toEqual({
+      id: 'notes:paragraph-first-sentence:7',
+      rule: 'paragraph-first-sentence',
+      line: 7,
+      source: 'Sow the beans after the last frost. They need a sunny bed and plenty of water.',
+      target: 'Sow the beans after the last frost.',
+    });
+    const rest = minePairs(fixture('notes.md'), { rules: ['paragraph-first-sentence'], paragraphSource: 'rest' });
+    expect(rest[1]!.source).toBe('The worms do the rest over winter. Test the pH before sowing.');
+  });
+
+  it('finds no dialogue in it', () => {
+    expect(pairs.filter((p) => p.rule === 'prose-dialogue' || p.rule === 'script-dialogue')).toEqual([]);
+  });
+});
+
+describe('mining prose dialogue', () => {
+  const pairs = minePairs(fixture('story.txt'), { docId: 'story' });
+
+  it('pairs the speech of adjacent paragraphs; narration breaks the chain; an open quote runs on', () => {
+    expect(brief(pairs.filter((p) => p.rule === 'prose-dialogue'))).toEqual([
+      ['prose-dialogue', 3, 'Are you going out in that?', 'I have to. The post office shuts at five.'],
+      ['prose-dialogue', 9, 'Take the big umbrella.', "It's broken. You broke it. Last summer, at the beach. Remember?"],
+      ['prose-dialogue', 11, "It's broken. You broke it. Last summer, at the beach. Remember?", 'I remember nothing of the sort.'],
+    ]);
+  });
+
+  it('uses only narrative paragraphs for the first-sentence rule', () => {
+    expect(brief(pairs.filter((p) => p.rule === 'paragraph-first-sentence'))).toEqual([
+      [
+        'paragraph-first-sentence', 1,
+        'The rain had not stopped for three days. Mara watched it from the kitchen window.',
+        'The rain had not stopped for three days.',
+      ],
+    ]);
+  });
+
+  it('treats each line as a paragraph when a text has no blank lines', () => {
+    const text = '“Hello,” said Ann.\n“Hi yourself,” said Bo.\n“Bye.”';
+    expect(minePairs(text, { rules: ['prose-dialogue'] }).map((p) => [p.line, p.source, p.target])).toEqual([
+      [1, 'Hello.', 'Hi yourself.'],
+      [2, 'Hi yourself.', 'Bye.'],
+    ]);
+  });
+});
+
+describe('mining a script', () => {
+  const pairs = minePairs(fixture('play.txt'), { docId: 'play' });
+
+  it('pairs consecutive turns of different speakers, in both NAME: layouts', () => {
+    expect(pairs.filter((p) => p.rule === 'script-dialogue').map((p) => [p.line, p.speakers, p.source, p.target])).toEqual([
+      [3, ['ROMEO', 'JULIET'], 'But, soft! what light through yonder window breaks? It is the east, and Juliet is the sun.', 'Ay me!'],
+      [7, ['JULIET', 'ROMEO'], 'Ay me!', 'She speaks: O, speak again, bright angel!'],
+      [10, ['ROMEO', 'JULIET'], 'She speaks: O, speak again, bright angel!', 'O Romeo, Romeo! wherefore art thou Romeo?'],
+      [14, ['JULIET', 'ROMEO'], 'O Romeo, Romeo! wherefore art thou Romeo?', 'Shall I hear more, or shall I speak at this?'],
+      // "Note:" is not a speaker, so it breaks the chain; JULIET's two turns after it are merged.
+      [19, ['JULIET', 'ROMEO'], 'Good night, good night! Parting is such sweet sorrow.', 'Sleep dwell upon thine eyes.'],
+    ]);
+  });
+
+  it('does not also mine script turns as paragraphs or prose dialogue', () => {
+    expect(pairs.every((p) => p.rule === 'script-dialogue')).toBe(true);
+  });
+
+  it('needs two real speakers: a lone "Dear John:" or "Warning:" is not a script', () => {
+    expect(minePairs('Dear John:\nI am well.\n\nWarning: it rains.\n\nWarning: it pours.', { rules: ['script-dialogue'] })).toEqual([]);
+    const chat = 'Ann: Hi there.\nBo: Hello.\nAnn: Bye now.\nBo: Bye.';
+    expect(minePairs(chat, { rules: ['script-dialogue'] }).map((p) => p.target)).toEqual(['Hello.', 'Bye now.', 'Bye.']);
+  });
+});
+
+describe('determinism', () => {
+  it('gives the same pairs and unique ids every time', () => {
+    const text = [fixture('notes.md'), fixture('story.txt'), fixture('play.txt')].join('\n\n');
+    const a = minePairs(text, { docId: 'all', format: 'markdown' });
+    expect(minePairs(text, { docId: 'all', format: 'markdown' })).toEqual(a);
+    expect(new Set(a.map((p) => p.id)).size).toBe(a.length);
+    expect(minePairs(text.replace(/\n/g, '\r\n'), { docId: 'all', format: 'markdown' })).toEqual(a);
+  });
+});
