@@ -60,7 +60,7 @@ export default tseslint.config(
           paths: [{ name: 'electron', message: 'The renderer reaches the backend only through the API contract.' }],
           patterns: [
             {
-              regex: '(^|/)src/(?!contract(/|$))',
+              regex: '^(\\.\\./)+src/(?!contract(/|$))',
               message: 'The renderer may import only src/contract from the core.',
             },
             { group: ['node:*'], message: 'The renderer is browser code: no Node modules.' },

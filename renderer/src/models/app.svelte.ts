@@ -1,0 +1,86 @@
+/**
+ * The application model: which pane is shown, and the pane models, built here in order from one API client.
+ * Components receive these models; none of them sees the transport.
+ */
+import type { ApiClient, PickPathsOptions } from '../lib/api.js';
+import { errorText } from '../lib/format.js';
+import { CatalogModel } from './catalog.svelte.js';
+import { DialogueModel } from './dialogue.svelte.js';
+import { EditorModel } from './editor.svelte.js';
+import { LibraryModel } from './library.svelte.js';
+import { SettingsModel } from './settings.svelte.js';
+import { SummarizerModel } from './summarizer.svelte.js';
+import { TrainingModel } from './training.svelte.js';
+
+export const PANES = [
+  { id: 'editor', label: 'Editor' },
+  { id: 'summarizer', label: 'Summarizer' },
+  { id: 'dialogue', label: 'Dialogue' },
+  { id: 'library', label: 'Library' },
+  { id: 'training', label: 'Training' },
+  { id: 'models', label: 'Models' },
+  { id: 'settings', label: 'Settings' },
+] as const;
+
+export type PaneId = (typeof PANES)[number]['id'];
+
+export interface AppOptions {
+  /** Native file dialogs (Electron only). */
+  pickPaths?: (options: PickPathsOptions) => Promise<string[]>;
+  mode?: 'electron' | 'browser';
+}
+
+export class AppModel {
+  pane = $state<PaneId>('editor');
+  /** Set when the service cannot be reached at all. */
+  connectionError = $state<string | null>(null);
+  readonly settings: SettingsModel;
+  readonly editor: EditorModel;
+  readonly summarizer: SummarizerModel;
+  readonly dialogue: DialogueModel;
+  readonly library: LibraryModel;
+  readonly training: TrainingModel;
+  readonly catalog: CatalogModel;
+  readonly options: AppOptions;
+
+  constructor(api: ApiClient, options: AppOptions = {}) {
+    this.options = options;
+    this.settings = new SettingsModel(api);
+    this.editor = new EditorModel(api, { completion: () => this.settings.completion });
+    this.summarizer = new SummarizerModel(api, { selection: () => this.editor.selection });
+    this.dialogue = new DialogueModel(api);
+    this.library = new LibraryModel(api);
+    this.training = new TrainingModel(api);
+    this.catalog = new CatalogModel(api);
+  }
+
+  async start(): Promise<void> {
+    try {
+      await this.settings.load();
+    } catch (e) {
+      this.connectionError = errorText(e);
+    }
+    await Promise.allSettled([
+      this.editor.load(),
+      this.library.load(),
+      this.training.load(),
+      this.catalog.load(),
+      this.summarizer.loadDrafts(),
+    ]);
+  }
+
+  show(pane: PaneId): void {
+    this.pane = pane;
+    // Lists other panes change (drafts, corpora) are refreshed when shown, so they are never stale for long.
+    if (pane === 'summarizer') void this.summarizer.loadDrafts();
+    if (pane === 'training') void this.training.load();
+    if (pane === 'models') void this.catalog.load();
+    if (pane === 'editor') void this.editor.loadCorpora();
+  }
+
+  dispose(): void {
+    this.editor.dispose();
+    this.training.dispose();
+    this.catalog.dispose();
+  }
+}

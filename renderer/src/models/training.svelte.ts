@@ -1,0 +1,321 @@
+/**
+ * The training view's model: the start form (corpus or pairs, kind, preset or advanced settings), the run queue,
+ * and the selected run's live state — progress, ETA, speed, samples, and its loss curve, loaded from stored
+ * metrics and then extended by `run.progress` events.
+ */
+import {
+  ACTIVE_STATUSES,
+  LOSS_METRIC,
+  type ApiClient,
+  type ApiInput,
+  type CorpusSummary,
+  type EventPayload,
+  type LmConfig,
+  type PairsSource,
+  type Preset,
+  type Run,
+  type RunSample,
+  type Seq2seqModelConfig,
+  type Seq2seqTask,
+} from '../lib/api.js';
+import { errorText } from '../lib/format.js';
+import { alignSeries, LossCurve } from '../lib/series.js';
+
+export type Progress = EventPayload<'run.progress'>;
+
+export interface TrainingForm {
+  kind: 'lm' | 'seq2seq';
+  name: string;
+  corpusId: number | null;
+  pairsKind: 'mined' | 'file';
+  pairsCorpusId: number | null;
+  pairsPath: string;
+  task: Seq2seqTask;
+  preset: string;
+  advanced: boolean;
+  lm: LmConfig;
+  seq2seq: Seq2seqModelConfig;
+}
+
+export const DEFAULT_LM: LmConfig = {
+  level: 'char',
+  embed: 64,
+  hidden: 256,
+  layers: 2,
+  cell: 'lstm',
+  seq: 128,
+  batch: 32,
+  lr: 0.002,
+  dropout: 0.1,
+  budget: { epochs: 5 },
+};
+
+export const DEFAULT_SEQ2SEQ: Seq2seqModelConfig = {
+  level: 'word',
+  vocabSize: 8000,
+  embed: 128,
+  hidden: 256,
+  layers: 1,
+  cell: 'lstm',
+  batch: 32,
+  lr: 0.001,
+  dropout: 0.1,
+  budget: { epochs: 10 },
+  attention: 'bahdanau',
+  copy: true,
+  coverage: false,
+  maxSourceLen: 400,
+  maxTargetLen: 60,
+};
+
+const SAMPLES_KEPT = 20;
+
+/** Samples by step (a later one for the same step replaces the earlier), oldest first, the newest kept. */
+export function mergeSamples(existing: readonly RunSample[], added: readonly RunSample[]): RunSample[] {
+  let out = [...existing];
+  for (const sample of added) out = [...out.filter((s) => s.step !== sample.step), sample];
+  return out.sort((a, b) => a.step - b.step).slice(-SAMPLES_KEPT);
+}
+
+/** How far along a run is (0–1), or null when unknown. */
+export function progressFraction(run: Run | null, progress: Progress | null): number | null {
+  if (!run) return null;
+  if (run.status === 'finished') return 1;
+  if (!progress) return run.status === 'queued' ? 0 : null;
+  if (progress.totalSteps) return Math.min(1, progress.step / progress.totalSteps);
+  if (progress.etaSeconds !== null && progress.elapsedSeconds + progress.etaSeconds > 0) {
+    return Math.min(1, progress.elapsedSeconds / (progress.elapsedSeconds + progress.etaSeconds));
+  }
+  return null;
+}
+
+export class TrainingModel {
+  corpora = $state<CorpusSummary[]>([]);
+  presets = $state<Preset[]>([]);
+  /** The backend training would use now (its estimates are the ones shown). */
+  backend = $state<string | null>(null);
+  runs = $state<Run[]>([]);
+  /** Latest progress event per run id. */
+  progress = $state<Record<number, Progress>>({});
+  samples = $state<Record<number, RunSample[]>>({});
+  selectedRunId = $state<number | null>(null);
+  /** The selected run's loss curve; `curveVersion` changes whenever it does. */
+  curve = new LossCurve();
+  curveVersion = $state(0);
+  form = $state<TrainingForm>({
+    kind: 'lm',
+    name: '',
+    corpusId: null,
+    pairsKind: 'mined',
+    pairsCorpusId: null,
+    pairsPath: '',
+    task: 'summarize',
+    preset: 'small',
+    advanced: false,
+    lm: { ...DEFAULT_LM },
+    seq2seq: { ...DEFAULT_SEQ2SEQ },
+  });
+  starting = $state(false);
+  error = $state<string | null>(null);
+  status = $state<string | null>(null);
+
+  queue = $derived(this.runs.filter((r) => ACTIVE_STATUSES.includes(r.status)));
+  selectedRun = $derived(this.runs.find((r) => r.id === this.selectedRunId) ?? null);
+  selectedProgress = $derived<Progress | null>(
+    this.selectedRunId === null ? null : (this.progress[this.selectedRunId] ?? null),
+  );
+  selectedSamples = $derived(this.selectedRunId === null ? [] : (this.samples[this.selectedRunId] ?? []));
+  kindPresets = $derived(this.presets.filter((p) => p.kind === this.form.kind));
+
+  readonly #api: ApiClient;
+  readonly #unsubscribe: (() => void)[];
+  /** Events for the selected run that arrived while its stored metrics were loading. */
+  #buffered: Progress[] | null = null;
+
+  constructor(api: ApiClient) {
+    this.#api = api;
+    this.#unsubscribe = [
+      api.on('run.progress', (e) => this.#onProgress(e)),
+      api.on('run.status', (e) => this.#onStatus(e)),
+    ];
+  }
+
+  dispose(): void {
+    for (const off of this.#unsubscribe) off();
+  }
+
+  async load(): Promise<void> {
+    try {
+      const [corpora, presets, runs] = await Promise.all([
+        this.#api.corpora.list(),
+        this.#api.presets.list(),
+        this.#api.runs.list({ limit: 100 }),
+      ]);
+      this.corpora = corpora.corpora;
+      this.presets = presets.presets;
+      this.backend = presets.backend;
+      this.runs = runs.runs;
+      for (const run of runs.runs) if (run.progress) this.progress[run.id] = progressOf(run);
+      this.form.corpusId ??= this.corpora[0]?.id ?? null;
+      this.form.pairsCorpusId ??= this.corpora[0]?.id ?? null;
+      if (!this.kindPresets.some((p) => p.name === this.form.preset)) this.form.preset = this.kindPresets[0]?.name ?? '';
+      this.error = null;
+    } catch (e) {
+      this.error = `Could not load training data: ${errorText(e)}`;
+      return;
+    }
+    const current = this.queue[0] ?? this.runs[0];
+    if (current && this.selectedRunId === null) await this.select(current.id);
+  }
+
+  /** Estimated seconds for a preset on the current backend, or null. */
+  estimate(preset: Preset): number | null {
+    const mine = preset.estimates.find((e) => e.backend === this.backend) ?? preset.estimates[0];
+    return mine?.seconds ?? null;
+  }
+
+  setKind(kind: 'lm' | 'seq2seq'): void {
+    this.form.kind = kind;
+    if (!this.kindPresets.some((p) => p.name === this.form.preset)) this.form.preset = this.kindPresets[0]?.name ?? '';
+  }
+
+  /** Opens advanced settings starting from the chosen preset's values. */
+  setAdvanced(on: boolean): void {
+    this.form.advanced = on;
+    if (!on) return;
+    const preset = this.kindPresets.find((p) => p.name === this.form.preset);
+    if (preset?.kind === 'lm') this.form.lm = { ...DEFAULT_LM, ...preset.config };
+    if (preset?.kind === 'seq2seq') this.form.seq2seq = { ...DEFAULT_SEQ2SEQ, ...preset.config };
+  }
+
+  startInput(): ApiInput<'runs.start'> | string {
+    const f = this.form;
+    const name = f.name.trim() || undefined;
+    const preset = f.preset || undefined;
+    if (!preset && !f.advanced) return 'Choose a preset or open the advanced settings.';
+    if (f.kind === 'lm') {
+      if (f.corpusId === null) return 'Choose a corpus to train on.';
+      return { kind: 'lm', corpusId: f.corpusId, name, preset, config: f.advanced ? $state.snapshot(f.lm) : undefined };
+    }
+    let pairs: PairsSource;
+    if (f.pairsKind === 'mined') {
+      if (f.pairsCorpusId === null) return 'Choose a corpus to mine pairs from.';
+      pairs = { kind: 'mined', corpusId: f.pairsCorpusId };
+    } else {
+      if (!f.pairsPath.trim()) return 'Give the path of a pairs file.';
+      pairs = { kind: 'file', path: f.pairsPath.trim() };
+    }
+    return { kind: 'seq2seq', pairs, task: f.task, name, preset, config: f.advanced ? $state.snapshot(f.seq2seq) : undefined };
+  }
+
+  async start(): Promise<void> {
+    const input = this.startInput();
+    if (typeof input === 'string') {
+      this.error = input;
+      return;
+    }
+    this.starting = true;
+    try {
+      const run = await this.#api.runs.start(input);
+      this.runs = [run, ...this.runs.filter((r) => r.id !== run.id)];
+      this.error = null;
+      this.status = `Started “${run.name}”.`;
+      await this.select(run.id);
+    } catch (e) {
+      this.error = `Could not start training: ${errorText(e)}`;
+    } finally {
+      this.starting = false;
+    }
+  }
+
+  pause = (runId: number) => this.#control('pause', runId);
+  resume = (runId: number) => this.#control('resume', runId);
+  cancel = (runId: number) => this.#control('cancel', runId);
+
+  async #control(action: 'pause' | 'resume' | 'cancel', runId: number): Promise<void> {
+    try {
+      this.#replace(await this.#api.runs[action]({ runId }));
+    } catch (e) {
+      this.error = `Could not ${action} the run: ${errorText(e)}`;
+    }
+  }
+
+  async select(runId: number): Promise<void> {
+    this.selectedRunId = runId;
+    this.curve = new LossCurve();
+    this.curveVersion++;
+    this.#buffered = [];
+    try {
+      const [metrics, detail] = await Promise.all([
+        this.#api.runs.metrics({ runId, names: [LOSS_METRIC], splits: ['train', 'validation'] }),
+        this.#api.runs.get({ runId }),
+      ]);
+      if (this.selectedRunId !== runId) return;
+      const find = (split: string) => metrics.series.find((s) => s.name === LOSS_METRIC && s.split === split) ?? { steps: [], values: [] };
+      const curve = new LossCurve();
+      curve.replace(alignSeries([find('train'), find('validation')]));
+      for (const e of this.#buffered ?? []) curve.add(e.step, e.trainLoss, e.valLoss);
+      this.curve = curve;
+      this.curveVersion++;
+      this.#replace(detail.run);
+      this.samples[runId] = mergeSamples(detail.samples, this.samples[runId] ?? []);
+    } catch (e) {
+      this.error = `Could not load the run: ${errorText(e)}`;
+    } finally {
+      if (this.selectedRunId === runId) this.#buffered = null;
+    }
+  }
+
+  #onProgress(e: Progress): void {
+    // Validation runs every so often: keep showing the last value between evaluations.
+    const previous = this.progress[e.runId];
+    this.progress[e.runId] = { ...e, valLoss: e.valLoss ?? previous?.valLoss };
+    if (e.sample) this.samples[e.runId] = mergeSamples(this.samples[e.runId] ?? [], [{ step: e.step, text: e.sample }]);
+    const run = this.runs.find((r) => r.id === e.runId);
+    if (run && run.status === 'queued') run.status = 'running';
+    if (e.runId !== this.selectedRunId) return;
+    if (this.#buffered) this.#buffered.push(e);
+    if (this.curve.add(e.step, e.trainLoss, e.valLoss)) this.curveVersion++;
+  }
+
+  #onStatus(e: EventPayload<'run.status'>): void {
+    const run = this.runs.find((r) => r.id === e.runId);
+    if (!run) {
+      void this.#refreshRuns();
+      return;
+    }
+    run.status = e.status;
+    run.error = e.error ?? null;
+    if (e.status === 'failed') this.status = `“${run.name}” failed: ${e.error ?? 'no reason given'}`;
+    if (e.status === 'finished') this.status = `“${run.name}” finished.`;
+  }
+
+  async #refreshRuns(): Promise<void> {
+    try {
+      this.runs = (await this.#api.runs.list({ limit: 100 })).runs;
+    } catch {
+      // The next status event or a reload retries.
+    }
+  }
+
+  #replace(run: Run): void {
+    const i = this.runs.findIndex((r) => r.id === run.id);
+    if (i >= 0) this.runs[i] = run;
+    else this.runs = [run, ...this.runs];
+  }
+}
+
+function progressOf(run: Run): Progress {
+  const p = run.progress!;
+  return {
+    runId: run.id,
+    step: p.step,
+    totalSteps: p.totalSteps ?? undefined,
+    epoch: p.epoch ?? undefined,
+    trainLoss: p.trainLoss,
+    valLoss: p.valLoss,
+    tokensPerSec: p.tokensPerSec ?? 0,
+    etaSeconds: p.etaSeconds,
+    elapsedSeconds: p.elapsedSeconds,
+  };
+}

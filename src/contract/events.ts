@@ -1,0 +1,63 @@
+/**
+ * Events the service pushes without being asked: training progress and status changes, saved checkpoints, and
+ * tokens of a generation as they are produced (tagged with the request id of the call that asked for them).
+ */
+import { z } from 'zod';
+import { Id } from './schemas/primitives.js';
+import { RunStatus } from './schemas/runs.js';
+import { RequestId } from './wire.js';
+
+export const eventTable = {
+  /** At most a few times a second per run. Losses are null when NaN (a diverged run). */
+  'run.progress': z.object({
+    runId: Id,
+    step: z.int().nonnegative(),
+    totalSteps: z.int().nonnegative().optional(),
+    epoch: z.number().nonnegative().optional(),
+    trainLoss: z.number().nullable(),
+    valLoss: z.number().nullable().optional(),
+    tokensPerSec: z.number().nonnegative(),
+    /** Null while too early to tell. */
+    etaSeconds: z.number().nonnegative().nullable(),
+    elapsedSeconds: z.number().nonnegative(),
+    /** A short text generated at this step, now and then. */
+    sample: z.string().optional(),
+  }),
+  'run.status': z.object({
+    runId: Id,
+    status: RunStatus,
+    /** One line, when the status is failed. */
+    error: z.string().optional(),
+  }),
+  'run.checkpoint': z.object({
+    runId: Id,
+    checkpointId: Id,
+    step: z.int().nonnegative(),
+    isBest: z.boolean(),
+    isLast: z.boolean(),
+  }),
+  'generation.token': z.object({ requestId: RequestId, text: z.string() }),
+} as const satisfies Record<string, z.ZodType>;
+
+export const EVENT_SUMMARIES: Record<EventName, string> = {
+  'run.progress': 'Training progress of a run: step, losses, speed, ETA, sometimes a sample.',
+  'run.status': "A run's status changed (with the error when it failed).",
+  'run.checkpoint': 'A run saved a checkpoint (flags say whether it is the best and/or the last).',
+  'generation.token': 'A piece of text produced by the generation request with this id.',
+};
+
+export type EventTable = typeof eventTable;
+export type EventName = keyof EventTable;
+export type EventPayload<E extends EventName> = z.output<EventTable[E]>;
+export const EVENT_NAMES = Object.keys(eventTable) as EventName[];
+export const isEventName = (name: string): name is EventName => Object.hasOwn(eventTable, name);
+
+/** A validated event, discriminated by name. */
+export type ApiEvent = { [E in EventName]: { name: E; payload: EventPayload<E> } }[EventName];
+
+/** Validates an event from the wire; unknown names (a newer service) and malformed payloads give null. */
+export function parseEvent(name: string, payload: unknown): ApiEvent | null {
+  if (!isEventName(name)) return null;
+  const parsed = eventTable[name].safeParse(payload);
+  return parsed.success ? ({ name, payload: parsed.data } as ApiEvent) : null;
+}

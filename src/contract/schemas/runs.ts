@@ -1,0 +1,198 @@
+/**
+ * Training runs: the two model kinds' configurations, how a run is started (a preset, explicit settings, or a
+ * preset with some settings overridden), the run record with its latest progress, and metric series.
+ *
+ * Configuration shapes are declared once as plain objects and turned into a strict schema for input (a typo
+ * such as `hiden` is refused) and a lenient one for output (a newer service may add fields).
+ */
+import { z } from 'zod';
+import { AbsolutePath, Id, LIMITS, Name, Timestamp, intIn } from './primitives.js';
+
+export const RUN_STATUSES = ['queued', 'running', 'paused', 'finished', 'failed', 'cancelled', 'interrupted'] as const;
+export const RunStatus = z.enum(RUN_STATUSES);
+/** Statuses a run can leave again (it still occupies the queue). */
+export const ACTIVE_STATUSES: readonly RunStatus[] = ['queued', 'running', 'paused'];
+
+export const ModelKind = z.enum(['lm', 'seq2seq']);
+export const TokenLevel = z.enum(['char', 'word', 'bpe']);
+export const CellKind = z.enum(['lstm', 'gru']);
+export const Seq2seqTask = z.enum(['summarize', 'dialogue']);
+export const AttentionKind = z.enum(['bahdanau', 'luong']);
+export const Split = z.enum(['train', 'validation', 'test']);
+
+/** How long to train: a number of optimiser steps, passes over the data, or wall-clock minutes. */
+export const Budget = z.union([
+  z.strictObject({ steps: intIn(1, 10_000_000) }),
+  z.strictObject({ epochs: intIn(1, 10_000) }),
+  z.strictObject({ minutes: z.number().positive().max(7 * 24 * 60) }),
+]);
+
+const trainingShape = {
+  level: TokenLevel,
+  /** Vocabulary size for word and BPE levels (ignored for characters). */
+  vocabSize: intIn(16, 65_536).optional(),
+  embed: intIn(4, 2048),
+  hidden: intIn(8, 4096),
+  layers: intIn(1, 8),
+  cell: CellKind,
+  batch: intIn(1, 1024),
+  lr: z.number().min(1e-6).max(1),
+  dropout: z.number().min(0).max(0.9),
+  budget: Budget,
+  /** Fraction of the data held out for validation. */
+  validationFraction: z.number().min(0).max(0.5).optional(),
+  seed: intIn(0, 2 ** 32 - 1).optional(),
+};
+
+const lmShape = { ...trainingShape, seq: intIn(8, 2048) };
+
+const seq2seqModelShape = {
+  ...trainingShape,
+  attention: AttentionKind,
+  copy: z.boolean(),
+  coverage: z.boolean(),
+  maxSourceLen: intIn(8, 4096),
+  maxTargetLen: intIn(4, 1024),
+};
+
+/** Where sentence pairs come from: a pairs file (TSV/JSONL) or pairs mined from a corpus. */
+export const PairsSource = z.discriminatedUnion('kind', [
+  z.strictObject({ kind: z.literal('file'), path: AbsolutePath }),
+  z.strictObject({ kind: z.literal('mined'), corpusId: Id }),
+]);
+
+export const LmConfig = z.strictObject(lmShape);
+export const Seq2seqModelConfig = z.strictObject(seq2seqModelShape);
+export const Seq2seqConfig = z.strictObject({ ...seq2seqModelShape, pairs: PairsSource, task: Seq2seqTask });
+
+const LmConfigOut = z.object(lmShape);
+const Seq2seqModelConfigOut = z.object(seq2seqModelShape);
+const Seq2seqConfigOut = z.object({ ...seq2seqModelShape, pairs: PairsSource, task: Seq2seqTask });
+
+export const PresetName = z.string().regex(/^[a-z0-9][a-z0-9-]{0,39}$/, 'must be a preset name such as "small"');
+export const RunName = Name;
+
+const needsPresetOrConfig = {
+  message: 'give a preset, a config, or both (the config overrides the preset)',
+  path: ['config'],
+};
+
+/**
+ * Start a run. The service merges `config` over the preset (or over nothing) and validates the result with the
+ * full config schema, so without a preset every setting must be given.
+ */
+export const RunsStartInput = z
+  .discriminatedUnion('kind', [
+    z.strictObject({
+      kind: z.literal('lm'),
+      corpusId: Id,
+      name: RunName.optional(),
+      preset: PresetName.optional(),
+      config: LmConfig.partial().optional(),
+    }),
+    z.strictObject({
+      kind: z.literal('seq2seq'),
+      pairs: PairsSource,
+      task: Seq2seqTask,
+      name: RunName.optional(),
+      preset: PresetName.optional(),
+      config: Seq2seqModelConfig.partial().optional(),
+    }),
+  ])
+  .refine((v) => v.preset !== undefined || v.config !== undefined, needsPresetOrConfig);
+
+/** The latest known progress of a run (null before its first step). Losses are null when NaN. */
+export const RunProgress = z.object({
+  step: z.int().nonnegative(),
+  totalSteps: z.int().nonnegative().nullable(),
+  epoch: z.number().nonnegative().nullable(),
+  trainLoss: z.number().nullable(),
+  valLoss: z.number().nullable(),
+  bestValLoss: z.number().nullable(),
+  tokensPerSec: z.number().nonnegative().nullable(),
+  elapsedSeconds: z.number().nonnegative(),
+  etaSeconds: z.number().nonnegative().nullable(),
+});
+
+const runBase = {
+  id: Id,
+  name: z.string(),
+  status: RunStatus,
+  corpusId: Id.nullable(),
+  backend: z.string().nullable(),
+  createdAt: Timestamp,
+  startedAt: Timestamp.nullable(),
+  finishedAt: Timestamp.nullable(),
+  updatedAt: Timestamp,
+  /** Why the run failed (one line), when it did. */
+  error: z.string().nullable(),
+  progress: RunProgress.nullable(),
+};
+
+export const Run = z.discriminatedUnion('kind', [
+  z.object({ ...runBase, kind: z.literal('lm'), config: LmConfigOut }),
+  z.object({ ...runBase, kind: z.literal('seq2seq'), config: Seq2seqConfigOut }),
+]);
+
+export const RunIdInput = z.strictObject({ runId: Id });
+
+export const RunsListInput = z.strictObject({
+  status: z.array(RunStatus).max(RUN_STATUSES.length).optional(),
+  kind: ModelKind.optional(),
+  limit: intIn(1, LIMITS.pageSize).default(100),
+});
+export const RunsListOutput = z.object({ runs: z.array(Run) });
+
+export const RunSample = z.object({ step: z.int().nonnegative(), text: z.string() });
+
+/**
+ * Metric names the service records and the renderer plots. `loss` is mean cross-entropy per token (nats) on the
+ * train and validation splits; others may be added freely (names are data, not an enum).
+ */
+export const LOSS_METRIC = 'loss';
+
+export const MetricName = z.string().regex(/^[a-z][a-z0-9_.-]{0,39}$/, 'must be a metric name such as "loss"');
+
+export const RunsMetricsInput = z.strictObject({
+  runId: Id,
+  /** Defaults to every metric the run has. */
+  names: z.array(MetricName).min(1).max(20).optional(),
+  splits: z.array(Split).min(1).max(3).optional(),
+  /** Only points after this step (for incremental refresh). */
+  sinceStep: z.int().min(0).optional(),
+  /** Downsample each series to at most this many points (keeping first and last). */
+  maxPoints: intIn(10, 100_000).default(5_000),
+});
+
+/** One metric on one split; `values[i]` belongs to `steps[i]` (null where the value was NaN). */
+export const MetricSeries = z
+  .object({
+    name: z.string(),
+    split: Split,
+    steps: z.array(z.int().nonnegative()),
+    values: z.array(z.number().nullable()),
+  })
+  .refine((s) => s.steps.length === s.values.length, 'steps and values must have the same length');
+
+export const RunsMetricsOutput = z.object({ runId: Id, series: z.array(MetricSeries) });
+
+export const RunsDeleteInput = z.strictObject({
+  runId: Id,
+  /** Also delete the run's checkpoints on disk (the default). */
+  deleteCheckpoints: z.boolean().default(true),
+});
+
+export type RunStatus = z.infer<typeof RunStatus>;
+export type ModelKind = z.infer<typeof ModelKind>;
+export type Seq2seqTask = z.infer<typeof Seq2seqTask>;
+export type Budget = z.infer<typeof Budget>;
+export type LmConfig = z.infer<typeof LmConfig>;
+export type Seq2seqModelConfig = z.infer<typeof Seq2seqModelConfig>;
+export type Seq2seqConfig = z.infer<typeof Seq2seqConfig>;
+export type PairsSource = z.infer<typeof PairsSource>;
+export type Run = z.infer<typeof Run>;
+export type RunProgress = z.infer<typeof RunProgress>;
+export type RunSample = z.infer<typeof RunSample>;
+export type MetricSeries = z.infer<typeof MetricSeries>;
+export type Split = z.infer<typeof Split>;
+export { LmConfigOut, Seq2seqModelConfigOut };

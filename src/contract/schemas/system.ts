@@ -1,0 +1,78 @@
+/**
+ * Settings (which checkpoint each pane uses, theme, completion timing), the system report (compute backend and
+ * why better ones are not used, data directory, versions) and training presets with time estimates.
+ */
+import { z } from 'zod';
+import { Id, intIn } from './primitives.js';
+import { LmConfigOut, ModelKind, Seq2seqModelConfigOut } from './runs.js';
+
+export const PANES_WITH_MODELS = ['editor', 'summarizer', 'dialogue'] as const;
+export const ModelPane = z.enum(PANES_WITH_MODELS);
+export const Theme = z.enum(['system', 'light', 'dark']);
+
+const paneModelsShape = { editor: Id.nullable(), summarizer: Id.nullable(), dialogue: Id.nullable() };
+const completionShape = {
+  /** Pause in typing before a completion is requested. */
+  delayMs: intIn(50, 5000),
+  /** Alternatives requested per completion (the first is shown as ghost text). */
+  alternatives: intIn(1, 8),
+  maxTokens: intIn(1, 200),
+};
+
+export const Settings = z.object({
+  models: z.object(paneModelsShape),
+  theme: Theme,
+  completion: z.object(completionShape),
+});
+
+export const SettingsUpdateInput = z.strictObject({
+  models: z.strictObject(paneModelsShape).partial().optional(),
+  theme: Theme.optional(),
+  completion: z.strictObject(completionShape).partial().optional(),
+});
+
+export const BackendCandidate = z.object({
+  name: z.string(),
+  ok: z.boolean(),
+  /** Why it is not usable (or a note when it is), one line. */
+  reason: z.string().nullable(),
+});
+
+export const SystemReport = z.object({
+  backend: z.object({ chosen: z.string().nullable(), candidates: z.array(BackendCandidate) }),
+  dataDir: z.string(),
+  /** e.g. `{ longhand: "0.1.0", node: "22.3.0", electron: "…", tfjs: "4.22.0" }` */
+  versions: z.record(z.string(), z.string()),
+  mode: z.enum(['electron', 'browser', 'cli']),
+});
+
+export const PresetsListInput = z.strictObject({
+  kind: ModelKind.optional(),
+  /** Estimate times for this corpus's size (otherwise for a typical novel). */
+  corpusId: Id.optional(),
+});
+
+const presetBase = {
+  name: z.string(),
+  label: z.string(),
+  description: z.string(),
+  /** Estimated training time per backend; null when the backend cannot run here. */
+  estimates: z.array(z.object({ backend: z.string(), seconds: z.number().nonnegative().nullable() })),
+};
+
+export const Preset = z.discriminatedUnion('kind', [
+  z.object({ ...presetBase, kind: z.literal('lm'), config: LmConfigOut }),
+  z.object({ ...presetBase, kind: z.literal('seq2seq'), config: Seq2seqModelConfigOut }),
+]);
+
+export const PresetsListOutput = z.object({
+  presets: z.array(Preset),
+  /** The backend training would use now (estimates for it are the ones to show). */
+  backend: z.string().nullable(),
+});
+
+export type ModelPane = z.infer<typeof ModelPane>;
+export type Theme = z.infer<typeof Theme>;
+export type Settings = z.infer<typeof Settings>;
+export type SystemReport = z.infer<typeof SystemReport>;
+export type Preset = z.infer<typeof Preset>;

@@ -1,0 +1,65 @@
+import { fireEvent, render, screen, within } from '@testing-library/svelte';
+import { describe, expect, it } from 'vitest';
+import { ApiError } from '../../src/contract/index.js';
+import { SettingsModel, SettingsPane } from './subjects.js';
+import { fakeApi, settle } from './fakeApi.js';
+import { report, settings } from './fixtures.js';
+
+describe('SettingsPane', () => {
+  it('renders the backend report: what runs and why the better ones do not', async () => {
+    const fake = fakeApi({ 'settings.get': () => settings, 'system.report': () => report });
+    const model = new SettingsModel(fake.api);
+    await model.load();
+    render(SettingsPane, { props: { model, mode: 'browser' } });
+    expect(screen.getByText(/Training and generation run on/)).toHaveTextContent('Training and generation run on wasm.');
+    const rows = within(screen.getByRole('table', { name: 'Backends Longhand tried, best first' })).getAllByRole('row');
+    expect(rows.map((r) => [...r.querySelectorAll('td')].map((td) => td.textContent))).toEqual([
+      [],
+      ['tensorflow (GPU)', 'no', '@tensorflow/tfjs-node-gpu is not installed'],
+      ['tensorflow', 'no', '@tensorflow/tfjs-node is not installed'],
+      ['wasm', 'yes', 'in use'],
+      ['cpu', 'yes', ''],
+    ]);
+    expect(screen.getByText('/home/writer/.config/Longhand')).toBeInTheDocument();
+    expect(screen.getByText('4.22.0')).toBeInTheDocument();
+  });
+
+  it('changes the theme, and rolls back when the service refuses', async () => {
+    let refuse = false;
+    const fake = fakeApi({
+      'settings.get': () => settings,
+      'system.report': () => report,
+      'settings.update': (patch) => {
+        if (refuse) throw new ApiError('Unavailable', 'The settings file is read-only.');
+        return { ...settings, ...(patch.theme ? { theme: patch.theme } : {}) };
+      },
+    });
+    const model = new SettingsModel(fake.api);
+    await model.load();
+    render(SettingsPane, { props: { model } });
+    await fireEvent.click(screen.getByRole('radio', { name: 'Dark' }));
+    await settle();
+    expect(fake.inputs('settings.update')).toEqual([{ theme: 'dark' }]);
+    expect(model.theme).toBe('dark');
+    refuse = true;
+    await fireEvent.click(screen.getByRole('radio', { name: 'Light' }));
+    await settle();
+    expect(model.theme).toBe('dark');
+    expect(screen.getByRole('alert')).toHaveTextContent('The settings file is read-only.');
+  });
+
+  it('changes the suggestion delay', async () => {
+    const fake = fakeApi({
+      'settings.get': () => settings,
+      'system.report': () => report,
+      'settings.update': (patch) => ({ ...settings, completion: { ...settings.completion, ...patch.completion } }),
+    });
+    const model = new SettingsModel(fake.api);
+    await model.load();
+    render(SettingsPane, { props: { model } });
+    await fireEvent.change(screen.getByRole('spinbutton', { name: 'Pause before suggesting (ms)' }), { target: { value: '400' } });
+    await settle();
+    expect(fake.inputs('settings.update')).toEqual([{ completion: { delayMs: 400 } }]);
+    expect(model.completion.delayMs).toBe(400);
+  });
+});

@@ -1,0 +1,20 @@
+/** The renderer modules under test, imported in one place. */
+export { default as App } from '../../renderer/src/App.svelte';
+export { default as DialoguePane } from '../../renderer/src/panes/DialoguePane.svelte';
+export { default as EditorPane } from '../../renderer/src/panes/EditorPane.svelte';
+export { default as LibraryPane } from '../../renderer/src/panes/LibraryPane.svelte';
+export { default as ModelsPane } from '../../renderer/src/panes/ModelsPane.svelte';
+export { default as SettingsPane } from '../../renderer/src/panes/SettingsPane.svelte';
+export { default as SummarizerPane } from '../../renderer/src/panes/SummarizerPane.svelte';
+export { default as TrainingPane } from '../../renderer/src/panes/TrainingPane.svelte';
+export * from '../../renderer/src/editor/ghostState.js';
+export * from '../../renderer/src/editor/ghostView.js';
+export * from '../../renderer/src/lib/connect.js';
+export * from '../../renderer/src/models/app.svelte.js';
+export * from '../../renderer/src/models/catalog.svelte.js';
+export * from '../../renderer/src/models/dialogue.svelte.js';
+export * from '../../renderer/src/models/editor.svelte.js';
+export * from '../../renderer/src/models/library.svelte.js';
+export * from '../../renderer/src/models/settings.svelte.js';
+export * from '../../renderer/src/models/summarizer.svelte.js';
+export * from '../../renderer/src/models/training.svelte.js';
