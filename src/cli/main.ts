@@ -7,10 +7,11 @@ import { Command, CommanderError } from 'commander';
 import { CliError, type CliIo, nodeIo } from './io.js';
 import { registerCorpus } from './commands/corpus.js';
 import { registerDoctor } from './commands/doctor.js';
+import { registerBench } from './commands/bench.js';
 
 export type Register = (program: Command, io: CliIo, setExit: (code: number) => void) => void;
 
-const registrations: Register[] = [registerCorpus, registerDoctor];
+const registrations: Register[] = [registerCorpus, registerDoctor, registerBench];
 
 export async function main(argv: string[], io: CliIo = nodeIo()): Promise<number> {
   let exitCode = 0;

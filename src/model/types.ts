@@ -37,3 +37,13 @@ export interface LayerState<T extends tf.Tensor = tf.Tensor> {
   h: T;
   c?: T;
 }
+
+/**
+ * What the engine computes for each cell, as TF.js Layers config values: a checkpoint's model.json must
+ * declare these for `tf.loadLayersModel` to rebuild the same function. LSTM uses the true sigmoid (Keras and
+ * PyTorch); GRU matches `tf.layers.gru` defaults in TF.js 4.22 (hard sigmoid, no reset_after).
+ */
+export const CELL_ACTIVATIONS = {
+  lstm: { activation: 'tanh', recurrentActivation: 'sigmoid', unitForgetBias: true },
+  gru: { activation: 'tanh', recurrentActivation: 'hardSigmoid', resetAfter: false },
+} as const;
