@@ -1,0 +1,21 @@
+/** Generation with a language model: the public surface (loading, sessions, sampling, beam search, completion, scoring). */
+export { ModelHandle, type ModelSource } from './handle.js';
+export { type LoadModelOptions, type ModelLocation, ModelNotFoundError, loadModel, loadModelRef, resolveModelRef } from './loadModel.js';
+export { ModelCache, type ModelLoader } from './modelCache.js';
+export { ContextCache, type ContextCacheOptions } from './contexts.js';
+export { DEFAULT_CONTEXT_TOKENS, DEFAULT_REWIND_TOKENS, Session, type SessionOptions, type SyncMode, type SyncReport } from './session.js';
+export { type LenientEncoding, type UnknownInput, encodeLenient } from './encode.js';
+export { type StopAt, type StopReason, countSentences, countWords, tokenTable } from './stop.js';
+export {
+  type GenerateOptions,
+  type Generation,
+  type SamplingOptions,
+  applyRepetitionPenalty,
+  filteredProbabilities,
+  generate,
+  nextTokenProbabilities,
+  sampleIndex,
+} from './sample.js';
+export { type BeamOptions, type Continuation, beamSearch } from './beam.js';
+export { COMPLETE_DEFAULTS, type CompleteAlternative, type CompleteRequest, type CompleteResult, complete } from './complete.js';
+export { type ScoreOptions, type ScoreResult, encodeForScoring, score } from './score.js';
