@@ -21,6 +21,10 @@ export interface CorporaRepo {
   /** Every corpus with its statistics, by name. */
   list(): CorpusSummary[];
   stats(id: number): CorpusStats;
+  /** Every distinct code point of the corpus's documents, in code point order. */
+  charset(id: number): string;
+  /** Throws StoreError if another corpus has the name, or there is no corpus `id`. */
+  rename(id: number, name: string): CorpusRow;
   /** Deletes the corpus and its documents; runs trained on it keep their rows with corpusId null. */
   remove(id: number): boolean;
 }
@@ -40,6 +44,7 @@ export function corporaRepo(ctx: RepoContext): CorporaRepo {
   );
   const charSets = db.prepare<[number], string>('SELECT distinct_chars FROM documents WHERE corpus_id = ?').pluck();
   const del = db.prepare<[number]>('DELETE FROM corpora WHERE id = ?');
+  const setName = db.prepare<[string, number], CorpusDbRow>('UPDATE corpora SET name = ? WHERE id = ? RETURNING id, name, created_at');
 
   const stats = (id: number): CorpusStats => {
     const s = sums.get(id) ?? { documents: 0, characters: 0, words: 0, bytes: 0 };
@@ -70,6 +75,15 @@ export function corporaRepo(ctx: RepoContext): CorporaRepo {
     },
     list: () => selectAll.all().map((r) => ({ ...toCorpus(r), ...stats(r.id) })),
     stats,
+    charset: (id) => mergeDistinct(charSets.all(id)),
+    rename: (id, name) =>
+      db.transaction(() => {
+        const taken = selectByName.get(name);
+        if (taken && taken.id !== id) throw new StoreError(`a corpus named "${name}" already exists`);
+        const row = setName.get(name, id);
+        if (!row) throw new StoreError(`no corpus with id ${id}`);
+        return toCorpus(row);
+      }).immediate(),
     remove: (id) => del.run(id).changes > 0,
   };
 }

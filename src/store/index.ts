@@ -10,5 +10,7 @@ export type { RunsRepo, RunFilter, TransitionOptions } from './runs.js';
 export type { MetricsRepo, MetricFilter } from './metrics.js';
 export type { CheckpointsRepo } from './checkpoints.js';
 export type { DraftsRepo } from './drafts.js';
+export type { SettingsRepo } from './settings.js';
+export type { RunSamplesRepo, RunSampleRow } from './samples.js';
 export * from './types.js';
 export { sqliteVersion } from './sqliteVersion.js';

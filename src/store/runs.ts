@@ -80,6 +80,10 @@ export interface RunsRepo {
   /** At start-up: every run still 'running' or 'paused' (its process is gone) becomes 'interrupted'. */
   markInterruptedRuns(): RunRow[];
   updateConfig(id: number, config: JsonObject): RunRow;
+  /** The run's latest progress as the service reports it (JSON), or null before its first step. */
+  progress(id: number): JsonObject | null;
+  /** Replaces the stored progress; does not touch updated_at (progress is not a state change). */
+  setProgress(id: number, progress: JsonObject | null): void;
   /** Deletes the run with its metrics and checkpoint rows (not the model files). */
   remove(id: number): boolean;
 }
@@ -111,6 +115,8 @@ export function runsRepo(ctx: RepoContext): RunsRepo {
     'UPDATE runs SET config = ?, updated_at = ? WHERE id = ? RETURNING *',
   );
   const del = db.prepare<[number]>('DELETE FROM runs WHERE id = ?');
+  const selectProgress = db.prepare<[number], string | null>('SELECT progress FROM runs WHERE id = ?').pluck();
+  const updateProgress = db.prepare<[string | null, number]>('UPDATE runs SET progress = ? WHERE id = ?');
 
   const mustGet = (id: number): RunDbRow => {
     const row = selectById.get(id);
@@ -170,6 +176,13 @@ export function runsRepo(ctx: RepoContext): RunsRepo {
       const row = setConfig.get(JSON.stringify(config), isoNow(ctx), id);
       if (!row) throw new StoreError(`no run with id ${id}`);
       return toRun(row);
+    },
+    progress: (id) => {
+      const text = selectProgress.get(id);
+      return typeof text === 'string' ? (JSON.parse(text) as JsonObject) : null;
+    },
+    setProgress: (id, progress) => {
+      updateProgress.run(progress === null ? null : JSON.stringify(progress), id);
     },
     remove: (id) => del.run(id).changes > 0,
   };

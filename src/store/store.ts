@@ -16,6 +16,8 @@ import { metricsRepo, type MetricsRepo } from './metrics.js';
 import { migrate, userVersion } from './migrate.js';
 import { LATEST_VERSION, MIGRATIONS } from './migrations/index.js';
 import { runsRepo, type RunsRepo } from './runs.js';
+import { runSamplesRepo, type RunSamplesRepo } from './samples.js';
+import { settingsRepo, type SettingsRepo } from './settings.js';
 import type { Clock } from './types.js';
 
 /** How long a writer waits for another connection's lock before failing with SQLITE_BUSY. */
@@ -32,6 +34,8 @@ export interface Store {
   readonly metrics: MetricsRepo;
   readonly checkpoints: CheckpointsRepo;
   readonly drafts: DraftsRepo;
+  readonly settings: SettingsRepo;
+  readonly samples: RunSamplesRepo;
   /** Runs `fn` in one IMMEDIATE transaction (repository calls inside nest as savepoints). */
   transaction<T>(fn: () => T): T;
   close(): void;
@@ -40,6 +44,11 @@ export interface Store {
 export interface OpenOptions {
   /** Source of timestamps (tests pass a fixed clock). */
   now?: Clock;
+  /**
+   * Path of a better-sqlite3 native addon to load instead of the one in node_modules. The Electron main process
+   * passes the copy built for Electron's ABI (scripts/electron-native.mjs); Node uses the default.
+   */
+  nativeBinding?: string;
 }
 
 /** Opens (creating if needed) the database in a data directory, e.g. `resolveDataDir()`. */
@@ -58,7 +67,7 @@ export function openDatabase(file: string, options: OpenOptions = {}): Store {
   if (headerVersion !== undefined && headerVersion > LATEST_VERSION) {
     throw new DatabaseTooNewError(file, headerVersion, LATEST_VERSION);
   }
-  const db = openRaw(file);
+  const db = openRaw(file, options.nativeBinding);
   try {
     const found = readVersion(db, file);
     if (found > LATEST_VERSION) throw new DatabaseTooNewError(file, found, LATEST_VERSION);
@@ -82,6 +91,8 @@ export function openDatabase(file: string, options: OpenOptions = {}): Store {
     metrics: metricsRepo(ctx),
     checkpoints: checkpointsRepo(ctx),
     drafts: draftsRepo(ctx),
+    settings: settingsRepo(ctx),
+    samples: runSamplesRepo(ctx),
     transaction: (fn) => db.transaction(fn).immediate(),
     close: () => db.close(),
   };
@@ -105,10 +116,10 @@ function versionInHeader(file: string): number | undefined {
   }
 }
 
-function openRaw(file: string): Database.Database {
+function openRaw(file: string, nativeBinding: string | undefined): Database.Database {
   try {
     // `timeout` is SQLite's busy_timeout for this connection.
-    return new Database(file, { timeout: BUSY_TIMEOUT_MS });
+    return new Database(file, { timeout: BUSY_TIMEOUT_MS, ...(nativeBinding ? { nativeBinding } : {}) });
   } catch (error) {
     throw new StoreError(`cannot open database ${file}: ${(error as Error).message}`, { cause: error });
   }

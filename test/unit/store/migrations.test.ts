@@ -8,7 +8,7 @@ import { MIGRATIONS } from '../../../src/store/migrations/index.js';
 import { DatabaseTooNewError, LATEST_VERSION, openDatabase, openStore, StoreError } from '../../../src/store/index.js';
 import { useTempDir } from './tempDir.js';
 
-const TABLES = ['checkpoints', 'corpora', 'documents', 'drafts', 'metrics', 'runs'];
+const TABLES = ['checkpoints', 'corpora', 'documents', 'drafts', 'metrics', 'run_samples', 'runs', 'settings'];
 const sha = (file: string): string => createHash('sha256').update(fs.readFileSync(file)).digest('hex');
 
 function tablesOf(file: string): string[] {

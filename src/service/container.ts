@@ -1,0 +1,211 @@
+/**
+ * The application service: one container built in written order with an explicit lifecycle, implementing every
+ * method of the contract. `boot()` opens the store in the data directory, marks runs that were in progress when
+ * Longhand last stopped as interrupted, cleans up half-written checkpoints, loads the presets and starts the
+ * worker; `shutdown()` interrupts the run in progress (resumable), stops the worker and closes the database.
+ *
+ * Transports (Electron IPC, the browser-mode WebSocket, the CLI's in-process transport) each get their own
+ * request handler from `createRequestHandler()` and forward `events`.
+ */
+import { promises as fs } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { createRequestHandler, type ApiHandlers, type RequestHandler } from '../contract/index.js';
+import { cleanStaleTemporaries } from '../model/checkpoint/directory.js';
+import { INTERRUPTED_REASON, openStore, type RunRow, type Store } from '../store/index.js';
+import { RunLockedError, acquireRunLock } from '../train/runLock.js';
+import type { SpawnWorker } from '../worker/channel.js';
+import { WorkerHost } from '../worker/host.js';
+import { threadWorkerSpawner } from '../worker/threads.js';
+import { checkpointHandlers } from './checkpoints.js';
+import type { ServiceContext } from './context.js';
+import { corporaHandlers } from './corpora.js';
+import { documentHandlers } from './documents.js';
+import { EventBus } from './events.js';
+import { generateHandlers } from './generate.js';
+import { PresetCatalog } from './presets.js';
+import { runHandlers } from './runs.js';
+import { SettingsService, settingsHandlers } from './settings.js';
+import { packageVersion, systemHandlers, type ServiceMode } from './system.js';
+import { TrainingScheduler } from './training.js';
+
+export interface ServiceOptions {
+  /** The data directory (longhand.sqlite, models/), e.g. `resolveDataDir()`. */
+  dataDir: string;
+  mode: ServiceMode;
+  /** How the worker is started (default: a worker_threads Worker; Electron passes a utilityProcess). */
+  spawnWorker?: SpawnWorker;
+  /** Environment for the worker's backend selection (e.g. LONGHAND_BACKEND). */
+  workerEnv?: Record<string, string>;
+  /** Test only: a module whose `jobs` replace the worker's built-in jobs (see src/worker/jobs.ts). */
+  workerJobsModule?: string;
+  /** Where the preset JSON files are (default: resources/presets of this checkout). */
+  presetsDir?: string;
+  /** better-sqlite3 addon for Electron's ABI (see scripts/electron-native.mjs). */
+  nativeBinding?: string;
+  version?: string;
+  log?: (level: 'info' | 'warn' | 'error', message: string) => void;
+  /** Worker restart policy (tests shorten it). */
+  workerRestartDelaysMs?: number[];
+}
+
+export interface Service {
+  readonly dataDir: string;
+  readonly events: EventBus;
+  /** Valid between boot() and shutdown(). */
+  readonly handlers: ApiHandlers;
+  readonly store: Store;
+  readonly worker: WorkerHost;
+  readonly training: TrainingScheduler;
+  boot(): Promise<void>;
+  shutdown(): Promise<void>;
+  /** A request handler for one connection (its in-flight requests are cancelled together when it closes). */
+  createRequestHandler(): RequestHandler;
+}
+
+export const DEFAULT_PRESETS_DIR = fileURLToPath(new URL('../../resources/presets/', import.meta.url));
+
+export function createService(options: ServiceOptions): Service {
+  const log = options.log ?? ((level, message) => (level === 'info' ? undefined : console.error(`longhand: ${message}`)));
+  const events = new EventBus();
+  let store: Store | null = null;
+  let worker: WorkerHost | null = null;
+  let training: TrainingScheduler | null = null;
+  let handlers: ApiHandlers | null = null;
+  let state: 'new' | 'booting' | 'up' | 'down' = 'new';
+
+  const need = <T>(value: T | null, what: string): T => {
+    if (value === null) throw new Error(`The service is not running (${what} used before boot()).`);
+    return value;
+  };
+
+  async function boot(): Promise<void> {
+    if (state !== 'new') throw new Error('A service boots once.');
+    state = 'booting';
+    const dataDir = path.resolve(options.dataDir);
+    store = openStore(dataDir, { nativeBinding: options.nativeBinding });
+    const interrupted = markInterrupted(store);
+    if (interrupted.length) log('info', `${interrupted.length} run(s) were interrupted when Longhand last stopped`);
+    await cleanModels(store.modelsDir, log);
+    const presets = await PresetCatalog.load(options.presetsDir ?? DEFAULT_PRESETS_DIR, (m) => log('error', m));
+
+    const ctxStore = store;
+    const ctx: ServiceContext = {
+      store: ctxStore,
+      dataDir,
+      events,
+      get worker() {
+        return need(worker, 'worker');
+      },
+      log,
+    };
+    const settings = new SettingsService(ctxStore);
+    const scheduler = new TrainingScheduler(ctx, (ids) => settings.forgetCheckpoints(ids));
+    training = scheduler;
+    worker = new WorkerHost({
+      spawn: options.spawnWorker ?? threadWorkerSpawner(),
+      init: {
+        ...(options.workerJobsModule ? { jobsModule: options.workerJobsModule } : {}),
+        ...(options.workerEnv ? { env: options.workerEnv } : {}),
+      },
+      onTraining: (event) => scheduler.onTraining(event),
+      onCrash: ({ reason, runId }) => {
+        log('error', `the worker stopped unexpectedly (${reason}); restarting it`);
+        scheduler.onWorkerCrash(reason, runId);
+      },
+      onReady: () => scheduler.kick(),
+      onLog: (level, message) => log(level, `worker: ${message}`),
+      ...(options.workerRestartDelaysMs ? { restartDelaysMs: options.workerRestartDelaysMs } : {}),
+    });
+    handlers = {
+      ...corporaHandlers(ctx),
+      ...documentHandlers(ctx),
+      ...runHandlers(ctx, { presets, training: scheduler }),
+      ...checkpointHandlers(ctx, settings),
+      ...generateHandlers(ctx, settings),
+      ...settingsHandlers(settings),
+      ...systemHandlers(ctx, { mode: options.mode, version: options.version ?? packageVersion(), presets, nativeBinding: options.nativeBinding }),
+    };
+    worker.start();
+    state = 'up';
+  }
+
+  async function shutdown(): Promise<void> {
+    if (state === 'down' || state === 'new') {
+      state = 'down';
+      return;
+    }
+    state = 'down';
+    training?.shutdown();
+    await worker?.shutdown();
+    store?.close();
+  }
+
+  return {
+    get dataDir() {
+      return path.resolve(options.dataDir);
+    },
+    events,
+    get handlers() {
+      return need(handlers, 'handlers');
+    },
+    get store() {
+      return need(store, 'store');
+    },
+    get worker() {
+      return need(worker, 'worker');
+    },
+    get training() {
+      return need(training, 'training');
+    },
+    boot,
+    shutdown,
+    createRequestHandler: () =>
+      createRequestHandler(need(handlers, 'handlers'), {
+        onInternalError: (error, method) => log('error', `${method}: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`),
+      }),
+  };
+}
+
+/**
+ * Runs left running or paused by a Longhand that stopped become interrupted (resumable) — except one that
+ * `longhand train` is training right now in another process (its run lock is held by a live process).
+ */
+function markInterrupted(store: Store): RunRow[] {
+  const stuck = store.runs.list({ status: ['running', 'paused'] });
+  const trainedElsewhere = (run: RunRow) => {
+    try {
+      acquireRunLock(path.join(store.modelsDir, String(run.id)), run.id).release();
+      return false;
+    } catch (error) {
+      return error instanceof RunLockedError;
+    }
+  };
+  const alive = stuck.filter(trainedElsewhere);
+  if (alive.length === 0) return store.runs.markInterruptedRuns();
+  return stuck.filter((run) => !alive.includes(run)).map((run) => store.runs.transition(run.id, 'interrupted', { error: INTERRUPTED_REASON }));
+}
+
+/**
+ * Finishes checkpoint writes a crash interrupted: models/ itself (imports) and every models/<run>/ (training)
+ * may hold `.tmp-` or `.old-` directories.
+ */
+async function cleanModels(modelsDir: string, log: NonNullable<ServiceOptions['log']>): Promise<void> {
+  const dirs = [modelsDir];
+  try {
+    for (const entry of await fs.readdir(modelsDir, { withFileTypes: true })) {
+      if (entry.isDirectory() && !entry.name.startsWith('.')) dirs.push(path.join(modelsDir, entry.name));
+    }
+  } catch {
+    return;
+  }
+  for (const dir of dirs) {
+    try {
+      const { removed, restored } = await cleanStaleTemporaries(dir);
+      for (const r of restored) log('info', `restored checkpoint ${r} after an interrupted write`);
+      if (removed.length) log('info', `removed ${removed.length} incomplete checkpoint folder(s) in ${dir}`);
+    } catch (error) {
+      log('warn', `could not clean ${dir}: ${(error as Error).message}`);
+    }
+  }
+}

@@ -1,0 +1,77 @@
+/**
+ * system.report and presets.list: what the worker found about compute backends (it owns TensorFlow.js, so the
+ * report comes from there), the data directory, versions, and presets with time estimates for this machine.
+ */
+import { readFileSync } from 'node:fs';
+import type { ApiHandlers, SystemReport } from '../contract/index.js';
+import { sqliteVersion } from '../store/index.js';
+import type { BackendInfo } from '../worker/protocol.js';
+import type { ServiceContext } from './context.js';
+import { notFound } from './errors.js';
+import type { PresetCatalog, Workload } from './presets.js';
+
+export type ServiceMode = SystemReport['mode'];
+
+/** How long a report waits for a worker that is still starting (loading TensorFlow.js). */
+const READY_WAIT_MS = 15_000;
+
+export async function backendInfo(ctx: ServiceContext): Promise<BackendInfo | null> {
+  const timeout = new Promise<null>((resolve) => setTimeout(() => resolve(null), READY_WAIT_MS).unref());
+  return (await Promise.race([ctx.worker.ready().catch(() => null), timeout])) ?? ctx.worker.backend;
+}
+
+export function packageVersion(): string {
+  try {
+    const raw = readFileSync(new URL('../../package.json', import.meta.url), 'utf8');
+    return (JSON.parse(raw) as { version: string }).version;
+  } catch {
+    return 'unknown';
+  }
+}
+
+export interface SystemDeps {
+  mode: ServiceMode;
+  version: string;
+  presets: PresetCatalog;
+  nativeBinding?: string;
+}
+
+export function systemHandlers(ctx: ServiceContext, deps: SystemDeps): Pick<ApiHandlers, 'system.report' | 'presets.list'> {
+  return {
+    'system.report': async () => {
+      const info = await backendInfo(ctx);
+      const versions: Record<string, string> = { longhand: deps.version, node: process.versions.node };
+      if (process.versions.electron) versions.electron = process.versions.electron;
+      if (info?.tfjs) versions.tfjs = info.tfjs;
+      const sqlite = await sqliteVersion(deps.nativeBinding).catch(() => null);
+      if (sqlite) versions.sqlite = sqlite;
+      return {
+        backend: {
+          chosen: info?.chosen ?? null,
+          candidates: (info?.candidates ?? []).map((c) => ({
+            name: c.name,
+            ok: c.ok === true,
+            reason: c.name === info?.chosen && info.warning ? `${c.reason} (${info.warning})` : c.reason,
+          })),
+        },
+        dataDir: ctx.dataDir,
+        versions,
+        mode: deps.mode,
+      };
+    },
+    'presets.list': async ({ kind, corpusId }) => {
+      let workload: Workload | undefined;
+      if (corpusId !== undefined) {
+        if (!ctx.store.corpora.get(corpusId)) throw notFound('corpus', corpusId);
+        const stats = ctx.store.corpora.stats(corpusId);
+        workload = { characters: stats.characters, words: stats.words };
+      }
+      const info = await backendInfo(ctx);
+      const unavailable = new Set((info?.candidates ?? []).filter((c) => c.ok === false).map((c) => c.name));
+      return {
+        presets: deps.presets.list(kind, workload ? { lm: workload, seq2seq: workload } : {}, { unavailable }),
+        backend: info?.chosen ?? null,
+      };
+    },
+  };
+}
