@@ -3,9 +3,9 @@
  * bias = Σ rows, kernel = Xᵀ·dGates, dX = dGates·Wᵀ.
  *
  * For the first layer X is rows of the embedding picked by token id. When the vocabulary is smaller than N,
- * dGates rows are first summed per token id (a one-hot scatter, in JS) into dTable [V, G·H]; then
- * kernel = Embᵀ·dTable and dEmb = dTable·Wᵀ are tiny, which saves two [N, …] matMuls (for a character model
- * about a fifth of a training step's FLOPs).
+ * the forward pass took the projection from a table embedding·W + b [V, G·H] (./projection.ts), and its
+ * gradient dTable is dGates rows summed per token id (a one-hot scatter, in JS); then kernel = Embᵀ·dTable and
+ * dEmb = dTable·Wᵀ are two small matMuls, instead of two [N, …] ones.
  */
 import { tf } from '../compute/tf.js';
 import { gradMatMul, transpose2d } from './ops.js';

@@ -14,9 +14,10 @@ import { createLayer } from './layers.js';
 import { embeddingLayerGrads, innerLayerGrads } from './inputGrads.js';
 import { softmaxCrossEntropy } from './loss.js';
 import { dataIdOf, matMulTN, splitRows, tidy, transpose2d } from './ops.js';
+import { StepInputs } from './projection.js';
 import { type RecurrentLayer, SMALL_BATCH } from './recurrent.js';
 import { Rng } from './rng.js';
-import type { LanguageModelConfig, LanguageModelWeights, LayerState, RecurrentLayerWeights } from './types.js';
+import { type LanguageModelConfig, type LanguageModelWeights, type LayerState, type RecurrentLayerWeights, recurrentActivationOf } from './types.js';
 import { checkWeightShapes, initWeights, mapWeights, validateConfig, weightEntries } from './weights.js';
 
 export interface RunOptions {
@@ -42,8 +43,8 @@ interface Pass {
   layers: RecurrentLayer[];
   /** Output of the top layer after dropout, time-major [T·B, H]. */
   top: tf.Tensor2D;
-  /** Per-step inputs of each layer (after dropout); layer 0's are embedding rows. */
-  inputs: tf.Tensor2D[][];
+  /** Input of each layer l ≥ 1 (after dropout), time-major [T·B, H]; null for layer 0 (token ids). */
+  inputs: (tf.Tensor2D | null)[];
   /** Dropout masks [T·B, H] on the input of layer l (l ≥ 1) and, at index L, on the top output. */
   masks: (tf.Tensor2D | null)[];
   finalState: LayerState[];
@@ -122,7 +123,7 @@ export class LanguageModel {
         const { recurrentKernel, dGates } = pass.layers[l]!.backward(splitRows(dH, steps));
         const kernel = this.weights.layers[l]!.kernel as tf.Tensor2D;
         if (l > 0) {
-          const input = innerLayerGrads(tf.concat(pass.inputs[l]!, 0), dGates, kernel);
+          const input = innerLayerGrads(pass.inputs[l]!, dGates, kernel);
           layerGrads[l] = { kernel: input.kernel, recurrentKernel, bias: input.bias };
           dH = input.dInputs;
         } else {
@@ -195,7 +196,11 @@ export class LanguageModel {
     tf.dispose(this.variables());
   }
 
-  /** Embedding → layers → top output, time-major; `save` keeps what backward needs. */
+  /**
+   * Embedding → layers → top output, time-major; `save` keeps what backward needs. Every layer gets its input
+   * projected for the whole sequence before its recurrence (./projection.ts): the first layer from a table
+   * embedding·W + b looked up by token id, the others from one matMul over all T·B positions.
+   */
   private run(
     ids: Int32Array,
     batch: number,
@@ -207,35 +212,43 @@ export class LanguageModel {
     const { layers: depth, hiddenSize: hidden, dropout } = this.config;
     const rate = options.training ? dropout : 0;
     const rng = rate > 0 ? new Rng(options.dropoutSeed ?? Math.floor(Math.random() * 2 ** 32)) : null;
-    // Inverted dropout on [T·B, H] activations: per-step masks for the forward, the whole mask for backward.
-    const drop = (hs: tf.Tensor2D[]): { hs: tf.Tensor2D[]; mask: tf.Tensor2D | null } => {
-      if (!rng) return { hs, mask: null };
-      const mask = dropoutMask(steps * batch * hidden, rate, rng);
-      const size = batch * hidden;
-      const dropped = hs.map((h, t) => tf.mul<tf.Tensor2D>(h, tf.tensor2d(mask.subarray(t * size, (t + 1) * size), [batch, hidden])));
-      return { hs: dropped, mask: tf.tensor2d(mask, [steps * batch, hidden]) };
-    };
     const layers: RecurrentLayer[] = [];
-    const inputs: tf.Tensor2D[][] = [];
+    const inputs: (tf.Tensor2D | null)[] = [null];
     const masks: (tf.Tensor2D | null)[] = [null];
     const finalState: LayerState[] = [];
-    let xs = embedSteps(this.weights.embedding, ids, batch, steps);
+    const activation = recurrentActivationOf(this.config);
+    let x: tf.Tensor2D | null = null;
     for (let l = 0; l < depth; l++) {
-      if (l > 0) {
-        const dropped = drop(xs);
-        xs = dropped.hs;
-        masks.push(dropped.mask);
-      }
-      const layer = createLayer(this.config.cell, this.weights.layers[l]!);
+      const layer = createLayer(this.config.cell, this.weights.layers[l]!, { recurrentActivation: activation });
       layers.push(layer);
-      inputs.push(xs);
-      const out = layer.forward(xs, this.stateFor(state0, l, batch), save);
+      const projected = x ? projectRows(layer, x, steps, batch) : this.projectTokens(layer, ids, batch, steps);
+      const out = layer.forwardProjected(projected, this.stateFor(state0, l, batch), save);
       finalState.push(out.state);
-      xs = out.hs;
+      // Inverted dropout on the layer's output [T·B, H] (input of the next layer, or of the dense layer).
+      x = tf.concat(out.hs, 0);
+      let mask: tf.Tensor2D | null = null;
+      if (rng) {
+        mask = tf.tensor2d(dropoutMask(steps * batch * hidden, rate, rng), [steps * batch, hidden]);
+        x = tf.mul<tf.Tensor2D>(x, mask);
+      }
+      masks.push(mask);
+      if (l + 1 < depth) inputs.push(x);
     }
-    const dropped = drop(xs);
-    masks.push(dropped.mask);
-    return { layers, top: tf.concat(dropped.hs, 0), inputs, masks, finalState };
+    return { layers, top: x!, inputs, masks, finalState };
+  }
+
+  /** The first layer's projected inputs: rows of embedding·W + b per token (or, for a vocabulary larger than
+   * the batch, the embedding rows of the batch times W). */
+  private projectTokens(layer: RecurrentLayer, ids: Int32Array, batch: number, steps: number): StepInputs {
+    const { kernel, bias } = layer.projectionWeights();
+    const positions = timeMajor(ids, batch, steps);
+    const embedding = this.weights.embedding as tf.Tensor2D;
+    if (this.config.vocabSize <= positions.length) {
+      const table = tf.fused.matMul({ a: embedding, b: kernel, bias }) as tf.Tensor2D;
+      return StepInputs.fromTable(table, positions, layer.gates, steps, batch);
+    }
+    const rows = tf.gather(embedding, tf.tensor1d(positions, 'int32')) as tf.Tensor2D;
+    return StepInputs.fromMatrix(tf.fused.matMul({ a: rows, b: kernel, bias }) as tf.Tensor2D, layer.gates, steps, batch);
   }
 
   private stateFor(state: LayerState[] | undefined, layer: number, batch: number): LayerState {
@@ -276,7 +289,8 @@ export class LanguageModel {
     const cached = this.generation;
     if (cached && cached.keys.length === keys.length && cached.keys.every((k, i) => k === keys[i])) return cached;
     this.dropGenerationCache();
-    const layers = this.weights.layers.map((w) => createLayer(this.config.cell, w, { persistent: true }));
+    const recurrentActivation = recurrentActivationOf(this.config);
+    const layers = this.weights.layers.map((w) => createLayer(this.config.cell, w, { persistent: true, recurrentActivation }));
     const first = this.weights.layers[0]!;
     const small = this.config.vocabSize * first.kernel.shape[1]! <= TABLE_LIMIT;
     const table = small
@@ -299,27 +313,10 @@ function pickRows(table: Float32Array, ids: Int32Array, width: number): Float32A
   return out;
 }
 
-/**
- * Embedding rows for every step, [B, E] each, assembled in JS from one read of the (small) embedding
- * matrix: cheaper on wasm than a gather followed by cutting its result into steps.
- */
-function embedSteps(embedding: tf.Tensor, ids: Int32Array, batch: number, steps: number): tf.Tensor2D[] {
-  const [vocab, width] = embedding.shape as [number, number];
-  if (vocab * width > 4 * batch * steps * width) {
-    // A big vocabulary: do not copy the whole matrix to JS for a few rows.
-    return splitRows(tf.gather(embedding, tf.tensor1d(timeMajor(ids, batch, steps), 'int32')) as tf.Tensor2D, steps);
-  }
-  const table = embedding.dataSync() as Float32Array;
-  const out: tf.Tensor2D[] = [];
-  for (let t = 0; t < steps; t++) {
-    const rows = new Float32Array(batch * width);
-    for (let b = 0; b < batch; b++) {
-      const id = ids[b * steps + t]!;
-      rows.set(table.subarray(id * width, (id + 1) * width), b * width);
-    }
-    out.push(tf.tensor2d(rows, [batch, width]));
-  }
-  return out;
+/** A layer's inputs [T·B, in] projected for all steps in one matMul. */
+function projectRows(layer: RecurrentLayer, x: tf.Tensor2D, steps: number, batch: number): StepInputs {
+  const { kernel, bias } = layer.projectionWeights();
+  return StepInputs.fromMatrix(tf.fused.matMul({ a: x, b: kernel, bias }) as tf.Tensor2D, layer.gates, steps, batch);
 }
 
 /** Batch-major [B, T] ids → time-major order (t, then b). */

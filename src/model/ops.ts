@@ -61,6 +61,29 @@ export function tanh(x: tf.Tensor2D, k: Consts): tf.Tensor2D {
   return tf.sub(tf.mul(tf.sigmoid(tf.mul(x, k.two)), k.two), k.one);
 }
 
+/**
+ * A [rows, parts·w] matrix cut into `parts` column blocks [rows, w], block p multiplied by scales[p], with one
+ * read of the input (column slices on wasm copy the whole input per slice).
+ */
+export function splitColumns(x: tf.Tensor2D, parts: number, scales: readonly number[]): tf.Tensor2D[] {
+  const [rows, cols] = x.shape;
+  if (cols % parts !== 0) throw new Error(`splitColumns: ${cols} columns do not split into ${parts} parts`);
+  const width = cols / parts;
+  const data = x.dataSync() as Float32Array;
+  const out: tf.Tensor2D[] = [];
+  for (let p = 0; p < parts; p++) {
+    const block = new Float32Array(rows * width);
+    const scale = scales[p] ?? 1;
+    for (let r = 0; r < rows; r++) {
+      const from = r * cols + p * width;
+      if (scale === 1) block.set(data.subarray(from, from + width), r * width);
+      else for (let c = 0; c < width; c++) block[r * width + c] = scale * data[from + c]!;
+    }
+    out.push(tf.tensor2d(block, [rows, width]));
+  }
+  return out;
+}
+
 /** Columns [from, from + width) of a 2-D tensor. */
 export function columns(x: tf.Tensor2D, from: number, width: number): tf.Tensor2D {
   return tf.slice(x, [0, from], [x.shape[0], width]);

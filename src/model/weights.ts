@@ -5,7 +5,7 @@
 import { tf } from '../compute/tf.js';
 import { glorotUniform, orthogonal, uniform } from './init.js';
 import { Rng } from './rng.js';
-import type { LanguageModelConfig, LanguageModelWeights, RecurrentLayerWeights } from './types.js';
+import { type LanguageModelConfig, type LanguageModelWeights, RECURRENT_ACTIVATIONS, type RecurrentLayerWeights } from './types.js';
 
 /** Gates per recurrent cell: LSTM i, f, c, o; GRU z, r, h. */
 export function gateCount(config: Pick<LanguageModelConfig, 'cell'>): number {
@@ -22,6 +22,10 @@ export function validateConfig(config: LanguageModelConfig): void {
   }
   if (config.cell !== 'lstm' && config.cell !== 'gru') throw new Error(`Model config: unknown cell ${String(config.cell)}`);
   if (!(config.dropout >= 0 && config.dropout < 1)) throw new Error(`Model config: dropout must be in [0, 1)`);
+  const activation = config.recurrentActivation;
+  if (activation !== undefined && !RECURRENT_ACTIVATIONS.includes(activation)) {
+    throw new Error(`Model config: recurrentActivation must be ${RECURRENT_ACTIVATIONS.join(' or ')} (got ${String(activation)})`);
+  }
 }
 
 /** Fresh weights as Keras initialises them: uniform(±0.05) embedding, glorot-uniform kernels, orthogonal

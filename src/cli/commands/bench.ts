@@ -8,7 +8,7 @@
 import os from 'node:os';
 import type { Command } from 'commander';
 import type { tf as TfType } from '../../compute/tf.js';
-import type { CellKind, LanguageModelConfig } from '../../model/types.js';
+import { type CellKind, DEFAULT_RECURRENT_ACTIVATION, type LanguageModelConfig, RECURRENT_ACTIVATIONS, type RecurrentActivation } from '../../model/types.js';
 import { CliError, type CliIo } from '../io.js';
 import type { Register } from '../main.js';
 
@@ -22,6 +22,7 @@ interface BenchOptions {
   steps: string;
   genTokens: string;
   cell: string;
+  recurrentActivation?: string;
   impl: string;
   backend: string;
   lr: string;
@@ -58,6 +59,7 @@ export const registerBench: Register = (program: Command, io: CliIo, setExit) =>
     .option('--steps <n>', 'timed training steps', '20')
     .option('--gen-tokens <n>', 'timed generation tokens', '500')
     .option('--cell <kind>', 'lstm or gru', 'lstm')
+    .option('--recurrent-activation <name>', 'gate activation: sigmoid or hard_sigmoid (default: the cell\'s, sigmoid for lstm, hard_sigmoid for gru)')
     .option('--impl <impl>', 'longhand (this engine) or layers (tf.layers, for comparison)', 'longhand')
     .option('--backend <name>', `compute backend: ${BACKENDS.join(', ')}`, 'wasm')
     .option('--lr <x>', 'Adam learning rate', '0.002')
@@ -82,6 +84,10 @@ async function runBench(options: BenchOptions, io: CliIo): Promise<BenchReport> 
     return n;
   };
   if (options.cell !== 'lstm' && options.cell !== 'gru') throw new CliError(`--cell must be lstm or gru (got ${options.cell})`);
+  const gates = options.recurrentActivation ?? DEFAULT_RECURRENT_ACTIVATION[options.cell];
+  if (!RECURRENT_ACTIVATIONS.includes(gates as RecurrentActivation)) {
+    throw new CliError(`--recurrent-activation must be ${RECURRENT_ACTIVATIONS.join(' or ')} (got ${gates})`);
+  }
   if (options.impl !== 'longhand' && options.impl !== 'layers') throw new CliError(`--impl must be longhand or layers (got ${options.impl})`);
   if (!BACKENDS.includes(options.backend)) throw new CliError(`--backend must be one of ${BACKENDS.join(', ')} (got ${options.backend})`);
   const config = {
@@ -90,6 +96,7 @@ async function runBench(options: BenchOptions, io: CliIo): Promise<BenchReport> 
     hiddenSize: int('hidden', options.hidden),
     layers: int('layers', options.layers),
     cell: options.cell as CellKind,
+    recurrentActivation: gates as RecurrentActivation,
     dropout: 0,
     seq: int('seq', options.seq),
     batch: int('batch', options.batch),
@@ -175,7 +182,8 @@ async function benchLayers(tf: typeof TfType, config: Config): Promise<{ trainMs
     for (let l = 0; l < config.layers; l++) {
       // glorotUniform instead of the default orthogonal: initial values do not matter for timing, and tfjs'
       // orthogonal initializer is slow and warns on big matrices.
-      const args = { units: h, returnSequences: true, stateful, recurrentActivation: 'sigmoid' as const, recurrentInitializer: 'glorotUniform' as const };
+      const recurrentActivation = config.recurrentActivation === 'hard_sigmoid' ? ('hardSigmoid' as const) : ('sigmoid' as const);
+      const args = { units: h, returnSequences: true, stateful, recurrentActivation, recurrentInitializer: 'glorotUniform' as const };
       model.add(config.cell === 'lstm' ? tf.layers.lstm(args) : tf.layers.gru(args));
     }
     model.add(tf.layers.dense({ units: v, activation: 'softmax' }));
@@ -228,7 +236,7 @@ function syntheticBatch(tf: typeof TfType, config: Config): [TfType.Tensor2D, Tf
 function formatBench(r: BenchReport): string {
   const c = r.config;
   return [
-    `bench: ${r.impl} ${c.cell} on ${r.backend} — vocab ${c.vocabSize}, embed ${c.embedDim}, hidden ${c.hiddenSize} × ${c.layers}, batch ${c.batch} × seq ${c.seq}`,
+    `bench: ${r.impl} ${c.cell} (${c.recurrentActivation ?? DEFAULT_RECURRENT_ACTIVATION[c.cell]} gates) on ${r.backend} — vocab ${c.vocabSize}, embed ${c.embedDim}, hidden ${c.hiddenSize} × ${c.layers}, batch ${c.batch} × seq ${c.seq}`,
     `  training:   ${r.train_tokens_per_s} tokens/s (${r.train_ms_per_step} ms/step over ${c.steps} steps)`,
     `  generation: ${r.gen_ms_per_token} ms/token (batch 1, ${c.genTokens} tokens)`,
     `  load average (1 min): ${r.load_avg_1m}`,

@@ -13,7 +13,7 @@
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { tf } from '../../compute/tf.js';
-import type { LanguageModelConfig, LanguageModelWeights } from '../types.js';
+import { type LanguageModelConfig, type LanguageModelWeights, recurrentActivationOf } from '../types.js';
 import { weightEntries } from '../weights.js';
 import { METADATA_FILE, type WriteCheckpointOptions, writeCheckpointDir } from './directory.js';
 import { CheckpointError, errorMessage } from './errors.js';
@@ -167,11 +167,13 @@ export function vocabularySize(tokenizer: unknown): number | null {
 }
 
 function checkSameModel(meta: LanguageModelConfig, topology: LanguageModelConfig, root: string): void {
+  const differ = (key: string, a: unknown, b: unknown) =>
+    new CheckpointError('mismatch', `${METADATA_FILE} and ${MODEL_FILE} in ${root} describe different models (${key} ${String(a)} vs ${String(b)})`, root, METADATA_FILE);
   for (const key of ['vocabSize', 'embedDim', 'hiddenSize', 'layers', 'cell'] as const) {
-    if (meta[key] !== topology[key]) {
-      throw new CheckpointError('mismatch', `${METADATA_FILE} and ${MODEL_FILE} in ${root} describe different models (${key} ${meta[key]} vs ${topology[key]})`, root, METADATA_FILE);
-    }
+    if (meta[key] !== topology[key]) throw differ(key, meta[key], topology[key]);
   }
+  const [a, b] = [recurrentActivationOf(meta), recurrentActivationOf(topology)];
+  if (a !== b) throw differ('recurrentActivation', a, b);
 }
 
 async function readOptimizerState(root: string, file: string, specs: tf.io.WeightsManifestEntry[]): Promise<OptimizerState['state']> {

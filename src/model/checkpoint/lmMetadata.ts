@@ -28,6 +28,7 @@ const configSchema = z.object({
   layers: z.number().int().positive(),
   cell: z.enum(['lstm', 'gru']),
   dropout: z.number().min(0).lt(1),
+  recurrentActivation: z.enum(['sigmoid', 'hard_sigmoid']).optional(),
 }) satisfies z.ZodType<LanguageModelConfig>;
 
 export const lmMetadataSchema = z.object({

@@ -6,6 +6,8 @@
  *
  *   Embedding(V, E) → [LSTM|GRU](H, return_sequences) → Dropout(p)? → … (L times) → Dense(V, softmax)
  *
+ * The recurrent layers declare the config's gate activation (recurrent_activation sigmoid or hard_sigmoid, as
+ * Keras and tfjs-layers name them), so tf.loadLayersModel runs the same function as the engine.
  * Dropout layers (after each recurrent layer, where the engine applies dropout) are written when the config's
  * dropout is above 0: they do nothing at inference, and they let a plain Layers loader (and Longhand, reading a
  * checkpoint without longhand.json) recover the training dropout. The output is softmax so that `predict`
@@ -13,7 +15,7 @@
  * describe how the engine initialises a fresh model (src/model/weights.ts), for anyone training from the file.
  */
 import { tf } from '../../compute/tf.js';
-import { CELL_ACTIVATIONS, type LanguageModelConfig } from '../types.js';
+import { CELL_ACTIVATIONS, type LanguageModelConfig, recurrentActivationOf } from '../types.js';
 
 export const LM_MODEL_NAME = 'longhand_lm';
 
@@ -69,7 +71,7 @@ export function languageModelTopology(config: LanguageModelConfig): Record<strin
         trainable: true,
         units: config.hiddenSize,
         activation: snakeCase(cell.activation),
-        recurrent_activation: snakeCase(cell.recurrentActivation),
+        recurrent_activation: recurrentActivationOf(config),
         use_bias: true,
         kernel_initializer: glorotUniform(),
         recurrent_initializer: initializer('Orthogonal', { gain: 1, seed: null }),

@@ -1,15 +1,17 @@
 /**
  * Reading a model.json topology as a Longhand language model: checks that it is a Sequential
- *   [InputLayer] → Embedding → LSTM|GRU (one or more, same cell and units) → Dense(V) [→ Activation]
+ *   [InputLayer] → Embedding → LSTM|GRU (one or more, same cell, units and gate activation) → Dense(V) [→ Activation]
  * with Dropout / SpatialDropout1D anywhere after the embedding and the Dense possibly wrapped in TimeDistributed
  * (as Keras conversions produce), and that every layer computes what Longhand's engine computes. Anything else is
  * refused with a message naming the layer and what was found. Works on the raw JSON (snake_case as written by
  * Keras and tfjs-layers; camelCase accepted) so that the message can be precise before TF.js sees the model.
  *
- * Missing activation fields take tfjs-layers' defaults, because tfjs-layers is what would run the file. Layers
- * without a bias (use_bias false) are accepted: their bias is zero.
+ * Missing activation fields take tfjs-layers' defaults, because tfjs-layers is what would run the file (so an
+ * LSTM without recurrent_activation has hard-sigmoid gates, as tf.layers.lstm's default). Gates may be sigmoid
+ * or hard_sigmoid (tfjs-layers' clip(0.2·x + 0.5, 0, 1)); the config records the activation when it is not the
+ * cell's default. Layers without a bias (use_bias false) are accepted: their bias is zero.
  */
-import { CELL_ACTIVATIONS, type CellKind, type LanguageModelConfig } from '../types.js';
+import { CELL_ACTIVATIONS, type CellKind, DEFAULT_RECURRENT_ACTIVATION, type LanguageModelConfig, type RecurrentActivation } from '../types.js';
 import { CheckpointError } from './errors.js';
 import { MODEL_FILE } from './fileIO.js';
 
@@ -34,6 +36,12 @@ const HINTS: Record<string, string> = {
   CuDNNGRU: ' (CuDNN layers keep two bias vectors; re-save the model with a plain GRU layer)',
   ConvLSTM2D: ' (Longhand runs LSTM and GRU cells over token sequences only)',
 };
+
+/** Gate activations the engine runs, by normalised name. */
+const GATE_ACTIVATIONS = new Map<string, RecurrentActivation>([
+  ['sigmoid', 'sigmoid'],
+  ['hardsigmoid', 'hard_sigmoid'],
+]);
 
 /** Normalised activation names: 'hard_sigmoid', 'hardSigmoid' → 'hardsigmoid'. */
 function activationName(value: unknown, fallback: string): string {
@@ -74,6 +82,7 @@ export function planLanguageModel(modelTopology: unknown, dir: string): Language
   let embedDim = 0;
   let hiddenSize = 0;
   let cell: CellKind | null = null;
+  let gateActivation: RecurrentActivation | null = null;
   let dropout = 0;
   let sawActivation = false;
 
@@ -110,7 +119,11 @@ export function planLanguageModel(modelTopology: unknown, dir: string): Language
       const thisCell: CellKind = kind === 'LSTM' ? 'lstm' : 'gru';
       if (cell !== null && cell !== thisCell) throw refuse(`is ${kind} but the layers before it are ${cell.toUpperCase()}; Longhand models use one cell kind throughout`);
       cell = thisCell;
-      checkRecurrent(config, thisCell, refuse);
+      const activation = checkRecurrent(config, thisCell, refuse);
+      if (gateActivation !== null && activation !== gateActivation) {
+        throw refuse(`is ${kind} with recurrent_activation ${activation} but the layers before it use ${gateActivation}; Longhand models use one gate activation throughout`);
+      }
+      gateActivation = activation;
       const units = positiveInt(field(config, 'units'), `${label} units`, fail);
       if (hiddenSize !== 0 && units !== hiddenSize) {
         throw refuse(`has ${units} units but the layer before it has ${hiddenSize}; Longhand models use one hidden size throughout`);
@@ -141,8 +154,10 @@ export function planLanguageModel(modelTopology: unknown, dir: string): Language
   if (embedding < 0) throw fail('unsupported', `the model has no layers; ${SHAPE}`);
   if (recurrent.length === 0) throw fail('unsupported', `the model has no LSTM or GRU layer; ${SHAPE}`);
   if (dense === null) throw fail('unsupported', `the model has no Dense output layer after its ${cell!.toUpperCase()} layers; ${SHAPE}`);
+  const config: LanguageModelConfig = { vocabSize, embedDim, hiddenSize, layers: recurrent.length, cell: cell!, dropout };
+  if (gateActivation !== DEFAULT_RECURRENT_ACTIVATION[cell!]) config.recurrentActivation = gateActivation!;
   return {
-    config: { vocabSize, embedDim, hiddenSize, layers: recurrent.length, cell: cell!, dropout },
+    config,
     classNames,
     embedding,
     recurrent,
@@ -150,22 +165,16 @@ export function planLanguageModel(modelTopology: unknown, dir: string): Language
   };
 }
 
-function checkRecurrent(config: Json, cell: CellKind, refuse: (why: string) => CheckpointError): void {
+/** Checks a recurrent layer's config and returns its gate activation. */
+function checkRecurrent(config: Json, cell: CellKind, refuse: (why: string) => CheckpointError): RecurrentActivation {
   const want = CELL_ACTIVATIONS[cell];
   const kind = cell.toUpperCase();
   const activation = activationName(field(config, 'activation'), 'tanh');
   if (activation !== activationName(want.activation, '')) throw refuse(`is ${kind} with activation ${activation}; Longhand's ${kind} uses tanh`);
+  // tfjs-layers' default for both cells, and what it would run when the field is missing.
   const recurrentActivation = activationName(field(config, 'recurrent_activation'), 'hardsigmoid');
-  const wanted = activationName(want.recurrentActivation, '');
-  if (recurrentActivation !== wanted) {
-    const why =
-      cell === 'lstm'
-        ? recurrentActivation === 'hardsigmoid'
-          ? 'hard_sigmoid (the default of old Keras and of tf.layers.lstm); Longhand\'s LSTM computes exact sigmoid gates, so the model would predict differently. Re-train or re-save it with recurrent_activation "sigmoid"'
-          : `${recurrentActivation}; Longhand's LSTM uses sigmoid gates`
-        : `${recurrentActivation}; Longhand's GRU is tfjs-layers' GRU (hard_sigmoid gates, reset_after false), so the model would predict differently`;
-    throw refuse(`is ${kind} with recurrent_activation ${why}`);
-  }
+  const gates = GATE_ACTIVATIONS.get(recurrentActivation);
+  if (!gates) throw refuse(`is ${kind} with recurrent_activation ${recurrentActivation}; Longhand's gates are sigmoid or hard_sigmoid`);
   if (cell === 'gru' && field(config, 'reset_after') === true) {
     throw refuse('is a GRU with reset_after: true (the TF2 Keras default); Longhand and tfjs-layers run the reset_after: false GRU, whose weights differ');
   }
@@ -175,6 +184,7 @@ function checkRecurrent(config: Json, cell: CellKind, refuse: (why: string) => C
   for (const flag of ['return_state', 'go_backwards', 'time_major'] as const) {
     if (field(config, flag) === true) throw refuse(`is ${kind} with ${flag}: true; Longhand's ${kind} reads tokens in order and returns only its outputs`);
   }
+  return gates;
 }
 
 function checkOutputActivation(value: unknown, refuse: (why: string) => CheckpointError): void {

@@ -2,14 +2,22 @@ import { describe, expect, it } from 'vitest';
 import { tf } from '../../../src/compute/tf.js';
 import { LanguageModel } from '../../../src/model/languageModel.js';
 import { SMALL_BATCH } from '../../../src/model/recurrent.js';
-import type { CellKind, LanguageModelConfig, LayerState } from '../../../src/model/types.js';
+import type { CellKind, LanguageModelConfig, LayerState, RecurrentActivation } from '../../../src/model/types.js';
 import { weightEntries } from '../../../src/model/weights.js';
 import { testBackends, useBackend } from '../../helpers/tf.js';
 import { expectClose, maxAbsDiff } from './helpers.js';
 
-function config(cell: CellKind, dropout = 0): LanguageModelConfig {
-  return { vocabSize: 11, embedDim: 5, hiddenSize: 8, layers: 2, cell, dropout };
+function config(cell: CellKind, dropout = 0, gates: RecurrentActivation | 'default' = 'default'): LanguageModelConfig {
+  return { vocabSize: 11, embedDim: 5, hiddenSize: 8, layers: 2, cell, dropout, ...(gates === 'default' ? {} : { recurrentActivation: gates }) };
 }
+
+/** Both cells with their default gates (no recurrentActivation in the config), and with the other activation. */
+const cells = [
+  ['lstm', 'default'],
+  ['lstm', 'hard_sigmoid'],
+  ['gru', 'default'],
+  ['gru', 'sigmoid'],
+] as const;
 
 function tokens(batch: number, steps: number, vocab: number, salt: number): tf.Tensor2D {
   const ids = Array.from({ length: batch * steps }, (_, i) => (i * 7 + salt * 3 + ((i * i) % 5)) % vocab);
@@ -21,11 +29,11 @@ function disposeState(state: LayerState[]): void {
 }
 
 describe.each(testBackends)('LanguageModel on %s', (backend) => {
-  describe.each(['lstm', 'gru'] as const)('%s', (cell) => {
+  describe.each(cells)('%s (%s gates)', (cell, gates) => {
     it('keeps the tensor count constant across training and generation steps', async () => {
       await useBackend(backend);
       const start = tf.memory().numTensors;
-      const model = LanguageModel.init(config(cell, 0.3), 1);
+      const model = LanguageModel.init(config(cell, 0.3, gates), 1);
       const x = tokens(3, 4, 11, 1);
       const y = tokens(3, 4, 11, 2);
       const counts: number[] = [];
@@ -56,7 +64,7 @@ describe.each(testBackends)('LanguageModel on %s', (backend) => {
 
     it.each([1, SMALL_BATCH + 2])('step() with batch %d reproduces forward()', async (batch) => {
       await useBackend(backend);
-      const model = LanguageModel.init(config(cell), 2);
+      const model = LanguageModel.init(config(cell, 0, gates), 2);
       const steps = 4;
       const x = tokens(batch, steps, 11, 3);
       const start = model.zeroState(batch).map((s) => ({ h: tf.add(s.h, 0.1), c: s.c ? tf.sub(s.c, 0.2) : undefined }));
@@ -139,9 +147,9 @@ describe.each(testBackends)('LanguageModel on %s', (backend) => {
 });
 
 describe('gradients with dropout match finite differences (cpu)', () => {
-  it.each(['lstm', 'gru'] as const)('%s', async (cell) => {
+  it.each(cells)('%s (%s gates)', async (cell, gates) => {
     await useBackend('cpu');
-    const model = LanguageModel.init(config(cell, 0.3), 9);
+    const model = LanguageModel.init(config(cell, 0.3, gates), 9);
     const x = tokens(2, 3, 11, 6);
     const y = tokens(2, 3, 11, 7);
     const options = { training: true, dropoutSeed: 42 };

@@ -1,12 +1,13 @@
 /**
  * The engine against TF.js Layers: the same weights in tf.sequential(embedding → lstm|gru × 2 → dense) must
- * give the same logits, and tf.variableGrads through that model the same gradients. The reference runs on
- * cpu (its embedding gradient needs UnsortedSegmentSum, which wasm lacks); ours on every test backend.
+ * give the same logits, and tf.variableGrads through that model the same gradients, for both gate activations
+ * (tf.layers' default hard sigmoid is built by leaving recurrentActivation out). The reference runs on cpu (its
+ * embedding gradient needs UnsortedSegmentSum, which wasm lacks); ours on every test backend.
  */
 import { beforeAll, describe, expect, it } from 'vitest';
 import { tf } from '../../../src/compute/tf.js';
 import { LanguageModel } from '../../../src/model/languageModel.js';
-import { CELL_ACTIVATIONS, type CellKind, type LanguageModelConfig } from '../../../src/model/types.js';
+import type { CellKind, LanguageModelConfig, RecurrentActivation } from '../../../src/model/types.js';
 import { initWeights, weightEntries } from '../../../src/model/weights.js';
 import { testBackends, useBackend } from '../../helpers/tf.js';
 import { expectClose } from './helpers.js';
@@ -14,8 +15,8 @@ import { expectClose } from './helpers.js';
 const B = 3;
 const T = 5;
 
-function config(cell: CellKind, vocabSize: number): LanguageModelConfig {
-  return { vocabSize, embedDim: 4, hiddenSize: 6, layers: 2, cell, dropout: 0 };
+function config(cell: CellKind, vocabSize: number, recurrentActivation: RecurrentActivation): LanguageModelConfig {
+  return { vocabSize, embedDim: 4, hiddenSize: 6, layers: 2, cell, dropout: 0, recurrentActivation };
 }
 
 interface Reference {
@@ -30,8 +31,8 @@ interface Reference {
   saturated: number;
 }
 
-function buildReference(cell: CellKind, seed: number, scale: number, vocab: number): Reference {
-  const cfg = config(cell, vocab);
+function buildReference(cell: CellKind, seed: number, scale: number, vocab: number, activation: RecurrentActivation): Reference {
+  const cfg = config(cell, vocab, activation);
   const init = initWeights(cfg, seed);
   // Non-zero biases so that bias paths are exercised; `scale` > 1 saturates gates (hard-sigmoid clipping).
   const entries = weightEntries(init).map(([name, t]): [string, tf.Tensor] => [
@@ -45,10 +46,14 @@ function buildReference(cell: CellKind, seed: number, scale: number, vocab: numb
   const x = Array.from({ length: B }, (_, b) => Array.from({ length: T }, (_, t) => (b * 7 + t * 3 + seed) % cfg.vocabSize));
   const y = Array.from({ length: B }, (_, b) => Array.from({ length: T }, (_, t) => (b * 5 + t * 2 + 1) % cfg.vocabSize));
   const rnn = (units: number, first: boolean) => {
-    const common = { units, returnSequences: true, ...(first ? { inputShape: [T, cfg.embedDim] } : {}) };
-    return cell === 'lstm'
-      ? tf.layers.lstm({ ...common, recurrentActivation: CELL_ACTIVATIONS.lstm.recurrentActivation })
-      : tf.layers.gru(common); // defaults: what the engine must match
+    // Hard sigmoid is tf.layers' default for both cells: leave the option out to test exactly the defaults.
+    const common = {
+      units,
+      returnSequences: true,
+      ...(first ? { inputShape: [T, cfg.embedDim] } : {}),
+      ...(activation === 'sigmoid' ? { recurrentActivation: 'sigmoid' as const } : {}),
+    };
+    return cell === 'lstm' ? tf.layers.lstm(common) : tf.layers.gru(common);
   };
   const model = tf.sequential({
     layers: [
@@ -85,7 +90,7 @@ function buildReference(cell: CellKind, seed: number, scale: number, vocab: numb
   return ref;
 }
 
-/** How many first-layer z/r pre-activations (at zero state, i.e. x·W + b) fall outside [-2.5, 2.5]. */
+/** How many first-layer gate pre-activations (at zero state, i.e. x·W + b) fall outside [-2.5, 2.5]. */
 function countSaturated(model: tf.Sequential, xs: tf.Tensor): number {
   const embedded = model.layers[0]!.apply(xs) as tf.Tensor;
   const [kernel, , bias] = model.layers[1]!.getWeights() as [tf.Tensor, tf.Tensor, tf.Tensor];
@@ -93,18 +98,25 @@ function countSaturated(model: tf.Sequential, xs: tf.Tensor): number {
   return tf.sum(tf.cast(tf.greater(tf.abs(pre), 2.5), 'int32')).dataSync()[0]!;
 }
 
-// Vocabulary 9 < B·T takes the one-hot-scatter gradient path; 70 > 4·B·T the gather/matMul paths.
+// Vocabulary 9 < B·T takes the token-table projection and one-hot-scatter gradient path; 70 > B·T the
+// gather/matMul paths. Weights ×4 saturate gates: with hard sigmoid their gradient is cut by the clip.
 describe.each([
-  ['lstm', 1, 9],
-  ['lstm', 1, 70],
-  ['gru', 1, 9],
-  ['gru', 4, 9],
-  ['gru', 1, 70],
-] as const)('%s language model (weights ×%d, vocabulary %d) vs tf.layers', (cell, scale, vocab) => {
+  ['lstm', 1, 9, 'sigmoid'],
+  ['lstm', 1, 70, 'sigmoid'],
+  ['lstm', 4, 9, 'sigmoid'],
+  ['lstm', 1, 9, 'hard_sigmoid'],
+  ['lstm', 4, 9, 'hard_sigmoid'],
+  ['lstm', 1, 70, 'hard_sigmoid'],
+  ['gru', 1, 9, 'hard_sigmoid'],
+  ['gru', 4, 9, 'hard_sigmoid'],
+  ['gru', 1, 70, 'hard_sigmoid'],
+  ['gru', 1, 9, 'sigmoid'],
+  ['gru', 4, 9, 'sigmoid'],
+] as const)('%s language model (weights ×%d, vocabulary %d, %s gates) vs tf.layers', (cell, scale, vocab, activation) => {
   let ref: Reference;
   beforeAll(async () => {
     await useBackend('cpu');
-    ref = tf.tidy(() => buildReference(cell, 3, scale, vocab) as unknown as tf.TensorContainer) as unknown as Reference;
+    ref = tf.tidy(() => buildReference(cell, 3, scale, vocab, activation) as unknown as tf.TensorContainer) as unknown as Reference;
   });
 
   it.each(testBackends)('matches logits and gradients on %s', async (backend) => {
@@ -114,7 +126,7 @@ describe.each([
     const before = tf.memory().numTensors;
     const tensors = new Map(ref.weights.map(([name, shape, data]) => [name, tf.tensor(data, shape)]));
     const get = (name: string) => tensors.get(name)!;
-    const cfg = config(cell, vocab);
+    const cfg = config(cell, vocab, activation);
     const model = LanguageModel.fromWeights(cfg, {
       embedding: get('embedding'),
       layers: [0, 1].map((l) => ({

@@ -4,7 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { expect } from 'vitest';
 import { tf } from '../../../../src/compute/tf.js';
-import type { LanguageModelConfig, LanguageModelWeights } from '../../../../src/model/types.js';
+import { type LanguageModelConfig, type LanguageModelWeights, recurrentActivationOf } from '../../../../src/model/types.js';
 import { gateCount, weightEntries } from '../../../../src/model/weights.js';
 
 export async function tempDir(): Promise<string> {
@@ -72,9 +72,10 @@ export function expectWeightsBitwiseEqual(actual: LanguageModelWeights<tf.Tensor
 export function tfjsLayersTwin(config: LanguageModelConfig, weights: LanguageModelWeights<tf.Tensor>): tf.Sequential {
   const model = tf.sequential();
   model.add(tf.layers.embedding({ inputDim: config.vocabSize, outputDim: config.embedDim, inputShape: [null] }));
+  const recurrentActivation = recurrentActivationOf(config) === 'sigmoid' ? 'sigmoid' : 'hardSigmoid';
   for (let l = 0; l < config.layers; l++) {
-    const args = { units: config.hiddenSize, returnSequences: true, kernelInitializer: 'zeros', recurrentInitializer: 'zeros' } as const;
-    model.add(config.cell === 'lstm' ? tf.layers.lstm({ ...args, recurrentActivation: 'sigmoid' }) : tf.layers.gru(args));
+    const args = { units: config.hiddenSize, returnSequences: true, kernelInitializer: 'zeros', recurrentInitializer: 'zeros', recurrentActivation } as const;
+    model.add(config.cell === 'lstm' ? tf.layers.lstm(args) : tf.layers.gru(args));
   }
   model.add(tf.layers.dense({ units: config.vocabSize, activation: 'softmax' }));
   model.setWeights(weightEntries(weights).map(([, t]) => t));

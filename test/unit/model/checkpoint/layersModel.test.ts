@@ -23,18 +23,26 @@ const configs: [string, LanguageModelConfig][] = [
   ['lstm ×2, dropout', smallConfig({ dropout: 0.2 })],
   ['gru ×1', smallConfig({ cell: 'gru', layers: 1 })],
   ['lstm ×3', smallConfig({ layers: 3, embedDim: 4, hiddenSize: 3 })],
+  ['lstm ×2, hard-sigmoid gates', smallConfig({ recurrentActivation: 'hard_sigmoid' })],
+  ['gru ×2, sigmoid gates', smallConfig({ cell: 'gru', recurrentActivation: 'sigmoid' })],
 ];
 
 describe('the model.json Longhand writes', () => {
   beforeAll(async () => useBackend('cpu'));
 
-  it.each(['lstm', 'gru'] as const)('is what tfjs-layers itself serialises for the same %s layers', (cell) => {
-    const config = smallConfig({ cell, dropout: 0.25 });
+  it.each([
+    ['lstm', 'sigmoid'],
+    ['lstm', 'hard_sigmoid'],
+    ['gru', 'hard_sigmoid'],
+    ['gru', 'sigmoid'],
+  ] as const)('is what tfjs-layers itself serialises for the same %s layers with %s gates', (cell, gates) => {
+    const config = smallConfig({ cell, dropout: 0.25, recurrentActivation: gates });
+    const recurrentActivation = gates === 'sigmoid' ? 'sigmoid' : 'hardSigmoid';
     const model = tf.sequential({ name: 'longhand_lm' });
     model.add(tf.layers.embedding({ name: 'embedding', inputDim: config.vocabSize, outputDim: config.embedDim, inputShape: [null], maskZero: false }));
     for (let l = 0; l < config.layers; l++) {
       const args = { name: `${cell}_${l + 1}`, units: config.hiddenSize, returnSequences: true, kernelInitializer: 'glorotUniform', recurrentInitializer: 'orthogonal' } as const;
-      model.add(cell === 'lstm' ? tf.layers.lstm({ ...args, recurrentActivation: 'sigmoid', unitForgetBias: true }) : tf.layers.gru(args));
+      model.add(cell === 'lstm' ? tf.layers.lstm({ ...args, recurrentActivation, unitForgetBias: true }) : tf.layers.gru({ ...args, recurrentActivation }));
       model.add(tf.layers.dropout({ name: `dropout_${l + 1}`, rate: config.dropout }));
     }
     model.add(tf.layers.dense({ name: 'dense', units: config.vocabSize, activation: 'softmax', kernelInitializer: 'glorotUniform' }));
@@ -104,8 +112,13 @@ describe.each(testBackends)('Layers models on %s', (backend) => {
     disposeWeights(weights);
   });
 
-  it.each(['lstm', 'gru'] as const)("the engine's %s logits match the Layers model's predictions from the same file", async (cell) => {
-    const config = smallConfig({ cell });
+  it.each([
+    ['lstm', 'sigmoid'],
+    ['lstm', 'hard_sigmoid'],
+    ['gru', 'hard_sigmoid'],
+    ['gru', 'sigmoid'],
+  ] as const)("the engine's %s logits (%s gates) match the Layers model's predictions from the same file", async (cell, gates) => {
+    const config = smallConfig({ cell, recurrentActivation: gates });
     const engine = LanguageModel.init(config, 7);
     const { modelJson, weightsBin } = await languageModelToArtifacts(config, engine.weights);
     await fs.writeFile(path.join(dir, 'model.json'), modelJsonText(modelJson));

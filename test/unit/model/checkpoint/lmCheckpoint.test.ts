@@ -60,6 +60,8 @@ describe.each(testBackends)('language model checkpoints on %s', (backend) => {
   it.each([
     ['lstm', smallConfig({ dropout: 0.1 })],
     ['gru', smallConfig({ cell: 'gru', layers: 1, dropout: 0 })],
+    ['lstm with hard-sigmoid gates', smallConfig({ recurrentActivation: 'hard_sigmoid' })],
+    ['gru with sigmoid gates', smallConfig({ cell: 'gru', layers: 1, recurrentActivation: 'sigmoid' })],
   ] as const)('round-trips config, weights, optimizer state and metadata bitwise (%s)', async (_, config) => {
     const before = tf.memory().numTensors;
     const saved = checkpoint({ config });
@@ -184,11 +186,11 @@ describe('loading refuses broken checkpoints with clear messages', () => {
   it('an unsupported topology', async () => {
     await fs.rm(file('longhand.json'));
     const json = JSON.parse(await fs.readFile(file('model.json'), 'utf8'));
-    json.modelTopology.config.layers[1].config.recurrent_activation = 'hard_sigmoid';
+    json.modelTopology.config.layers[1].config.recurrent_activation = 'relu';
     await fs.writeFile(file('model.json'), JSON.stringify(json));
     const error = await rejection(loadLanguageModelCheckpoint(dir));
     expect(error.code).toBe('unsupported');
-    expect(error.message).toContain('layer 2 ("lstm_1") is LSTM with recurrent_activation hard_sigmoid');
+    expect(error.message).toContain('layer 2 ("lstm_1") is LSTM with recurrent_activation relu');
   });
 
   it('a sha256 from SQLite that does not match', async () => {
@@ -219,6 +221,11 @@ describe('loading refuses broken checkpoints with clear messages', () => {
     await fs.writeFile(file('longhand.json'), JSON.stringify(meta));
     const error = await rejection(loadLanguageModelCheckpoint(dir));
     expect(error.message).toBe(`longhand.json and model.json in ${dir} describe different models (hiddenSize 6 vs 5)`);
+    meta.config.hiddenSize = 5;
+    meta.config.recurrentActivation = 'hard_sigmoid';
+    await fs.writeFile(file('longhand.json'), JSON.stringify(meta));
+    const other = await rejection(loadLanguageModelCheckpoint(dir));
+    expect(other.message).toBe(`longhand.json and model.json in ${dir} describe different models (recurrentActivation hard_sigmoid vs sigmoid)`);
   });
 });
 

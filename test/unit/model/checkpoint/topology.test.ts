@@ -46,13 +46,17 @@ describe('planLanguageModel refuses what the engine cannot run', () => {
       'layer 2 ("bidirectional") is Bidirectional (Longhand language models read text left to right only); Longhand loads Embedding → LSTM/GRU… → Dense models',
     ],
     [
-      'an LSTM with hard_sigmoid gates',
-      topology(lstm, (l) => (l[2]!.config.recurrent_activation = 'hard_sigmoid')),
-      /layer 3 \("lstm_2"\) is LSTM with recurrent_activation hard_sigmoid \(the default of old Keras and of tf\.layers\.lstm\); Longhand's LSTM computes exact sigmoid gates/,
+      'an LSTM with relu gates',
+      topology(lstm, (l) => (l[2]!.config.recurrent_activation = 'relu')),
+      `layer 3 ("lstm_2") is LSTM with recurrent_activation relu; Longhand's gates are sigmoid or hard_sigmoid`,
     ],
-    ['an LSTM without recurrent_activation (tfjs-layers default hard sigmoid)', topology(lstm, (l) => delete l[1]!.config.recurrent_activation), /recurrent_activation hard_sigmoid/],
+    [
+      'LSTMs with different gate activations',
+      topology(lstm, (l) => (l[2]!.config.recurrent_activation = 'hard_sigmoid')),
+      'layer 3 ("lstm_2") is LSTM with recurrent_activation hard_sigmoid but the layers before it use sigmoid; Longhand models use one gate activation throughout',
+    ],
     ['an LSTM with relu', topology(lstm, (l) => (l[1]!.config.activation = 'relu')), "is LSTM with activation relu; Longhand's LSTM uses tanh"],
-    ['a GRU with sigmoid gates', topology(gru, (l) => (l[1]!.config.recurrent_activation = 'sigmoid')), /is GRU with recurrent_activation sigmoid; Longhand's GRU is tfjs-layers' GRU/],
+    ['a GRU with linear gates', topology(gru, (l) => (l[1]!.config.recurrent_activation = 'linear')), "is GRU with recurrent_activation linear; Longhand's gates are sigmoid or hard_sigmoid"],
     ['a GRU with reset_after', topology(gru, (l) => (l[1]!.config.reset_after = true)), /is a GRU with reset_after: true \(the TF2 Keras default\)/],
     ['mask_zero', topology(lstm, (l) => (l[0]!.config.mask_zero = true)), /layer 1 \("embedding"\) is an Embedding with mask_zero: true .*Longhand does not mask/],
     ['return_sequences false', topology(lstm, (l) => (l[2]!.config.return_sequences = false)), /layer 3 \("lstm_2"\) is LSTM with return_sequences false; a Longhand language model predicts the next token at every position/],
@@ -97,6 +101,26 @@ describe('planLanguageModel accepts the variants Keras and tfjs-layers write', (
     });
   });
 
+  it.each<[string, LanguageModelConfig['cell'], unknown, LanguageModelConfig['recurrentActivation']]>([
+    ['LSTM, hard_sigmoid', 'lstm', 'hard_sigmoid', 'hard_sigmoid'],
+    ['LSTM, hardSigmoid (camelCase)', 'lstm', 'hardSigmoid', 'hard_sigmoid'],
+    ['LSTM, no recurrent_activation (tfjs-layers default: hard sigmoid)', 'lstm', undefined, 'hard_sigmoid'],
+    ['LSTM, sigmoid (the default of the config)', 'lstm', 'sigmoid', undefined],
+    ['LSTM, sigmoid as a {class_name} object', 'lstm', { class_name: 'Sigmoid', config: {} }, undefined],
+    ['GRU, sigmoid', 'gru', 'sigmoid', 'sigmoid'],
+    ['GRU, hard_sigmoid (the default of the config)', 'gru', 'hard_sigmoid', undefined],
+  ])('gate activations: %s', (_, cell, value, expected) => {
+    const json = topology(smallConfig({ cell }), (l) => {
+      for (const layer of [l[1]!, l[2]!]) {
+        if (value === undefined) delete layer.config.recurrent_activation;
+        else layer.config.recurrent_activation = value;
+      }
+    });
+    const plan = planLanguageModel(json, '/ckpt');
+    expect(plan.config.recurrentActivation).toBe(expected);
+    expect('recurrentActivation' in plan.config).toBe(expected !== undefined);
+  });
+
   it('the legacy list form of a Sequential config, and camelCase keys', () => {
     const layers = topology(config).config.layers.map((layer) => ({
       className: layer.class_name,
@@ -129,9 +153,19 @@ describe('artifactsToLanguageModel with models made by tfjs-layers', () => {
     await expect(artifactsToLanguageModel(dir)).rejects.toThrow(`model.json in ${dir}: layer 2 ("conv") is Conv1D; Longhand loads Embedding → LSTM/GRU… → Dense models`);
   });
 
-  it('refuses tf.layers.lstm with its default hard-sigmoid gates', async () => {
+  it('loads tf.layers.lstm with its default hard-sigmoid gates, and tf.layers.gru with sigmoid gates', async () => {
     await save([tf.layers.embedding({ inputDim: 6, outputDim: 3, inputShape: [null] }), tf.layers.lstm({ units: 4, returnSequences: true, name: 'l' }), tf.layers.dense({ units: 6 })]);
-    await expect(artifactsToLanguageModel(dir)).rejects.toThrow(/layer 2 \("l"\) is LSTM with recurrent_activation hard_sigmoid/);
+    const lstm = await artifactsToLanguageModel(dir);
+    expect(lstm.config).toEqual({ vocabSize: 6, embedDim: 3, hiddenSize: 4, layers: 1, cell: 'lstm', dropout: 0, recurrentActivation: 'hard_sigmoid' });
+    disposeWeights(lstm.weights);
+    await save([
+      tf.layers.embedding({ inputDim: 6, outputDim: 3, inputShape: [null] }),
+      tf.layers.gru({ units: 4, returnSequences: true, recurrentActivation: 'sigmoid', recurrentInitializer: 'zeros' }),
+      tf.layers.dense({ units: 6 }),
+    ]);
+    const gru = await artifactsToLanguageModel(dir);
+    expect(gru.config).toEqual({ vocabSize: 6, embedDim: 3, hiddenSize: 4, layers: 1, cell: 'gru', dropout: 0, recurrentActivation: 'sigmoid' });
+    disposeWeights(gru.weights);
   });
 
   it('loads layers without biases as zero biases, with a linear Dense and a softmax Activation', async () => {
