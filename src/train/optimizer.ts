@@ -30,8 +30,8 @@ export class Adam {
     private readonly options: AdamOptions,
   ) {
     if (names.length !== variables.length) throw new Error('Adam: one name per variable');
-    this.m = variables.map((x) => tf.variable(tf.zerosLike(x), false));
-    this.v = variables.map((x) => tf.variable(tf.zerosLike(x), false));
+    this.m = variables.map((x) => zeroSlot(x));
+    this.v = variables.map((x) => zeroSlot(x));
   }
 
   get step(): number {
@@ -101,4 +101,12 @@ export class Adam {
   dispose(): void {
     tf.dispose([...this.m, ...this.v]);
   }
+}
+
+/** A zero slot shaped like `x`; the zeros tensor a variable is made from is a tensor of its own, so it is freed. */
+function zeroSlot(x: tf.Tensor): tf.Variable {
+  const zeros = tf.zerosLike(x);
+  const slot = tf.variable(zeros, false);
+  zeros.dispose();
+  return slot;
 }

@@ -1,0 +1,240 @@
+/**
+ * The worker's language-model job (src/worker/jobs.ts, `JobRegistry.trainLanguageModel`): the same loop and
+ * task as `trainLanguageModel`, but without SQLite — in the worker the service records runs, metrics and
+ * checkpoint rows from the reports. So here:
+ *
+ * - settings come in the contract's shape (embed, hidden, budget, validationFraction…) and map onto
+ *   LmTrainingConfig (validationFraction v → split [1 − v, v, 0]; the rest from DEFAULT_LM_TRAINING);
+ * - checkpoints go to `<outputDir>/<step>`; only the best and the last are kept on disk, and each report
+ *   names the steps whose directories were just deleted (`prunedSteps`) so the service can drop their rows;
+ * - a resume starts from `resumeFrom` when it verifies against its sha256, else from the newest other
+ *   checkpoint in `outputDir` that verifies against its own manifest (the best is always there); without
+ *   `resumeFrom` the run starts afresh and step directories left in `outputDir` are deleted;
+ * - a divergence or bad input rejects with a one-line message (the run fails); early stopping and the budget
+ *   resolve (finished); an aborted signal resolves too (cancelled — the worker decides from the signal).
+ *
+ * The types below are structural copies of src/worker/jobs.ts (the core does not import the worker);
+ * test/unit/train/workerJob.test.ts checks that this function fits `JobRegistry.trainLanguageModel`.
+ */
+import { promises as fs } from 'node:fs';
+import path from 'node:path';
+import { CheckpointError, type CheckpointDigest, cleanStaleTemporaries } from '../model/checkpoint/index.js';
+import type { MetricPoint } from '../store/index.js';
+import { UnusableCheckpointError } from './checkpoints.js';
+import { DEFAULT_LM_TRAINING, type LmTrainingConfig, resolveLmConfig } from './config.js';
+import { corpusSha256 } from './corpus.js';
+import { type ResumePoint, createLanguageModelTask, loadResumePoint, oneLine } from './lmSetup.js';
+import { type Checkpointer, type LoopOptions, budgetSteps, runTrainingLoop } from './loop.js';
+import type { Budget, SavedCheckpoint, TrainingProgress } from './task.js';
+
+/** The contract's LmConfig (src/contract/schemas/runs.ts). */
+export interface ContractLmConfig {
+  level: 'char' | 'word' | 'bpe';
+  vocabSize?: number;
+  embed: number;
+  hidden: number;
+  layers: number;
+  cell: 'lstm' | 'gru';
+  batch: number;
+  lr: number;
+  dropout: number;
+  budget: Budget;
+  validationFraction?: number;
+  seed?: number;
+  seq: number;
+}
+
+export interface WorkerLmSpec {
+  runId: number;
+  outputDir: string;
+  resumeFrom: { dir: string; sha256: string; step: number } | null;
+  config: ContractLmConfig;
+  documents: { title: string; text: string }[];
+}
+
+export interface WorkerProgress {
+  step: number;
+  totalSteps?: number;
+  epoch?: number;
+  trainLoss: number;
+  valLoss?: number;
+  tokensPerSec: number;
+  etaSeconds: number | null;
+  elapsedSeconds: number;
+}
+
+export interface WorkerHooks {
+  signal: AbortSignal;
+  readonly pauseRequested: boolean;
+  waitIfPaused(): Promise<void>;
+  onProgress(progress: WorkerProgress): void;
+  onMetrics(points: MetricPoint[]): void;
+  onCheckpoint(checkpoint: SavedCheckpoint & { prunedSteps: number[] }): void;
+  onSample(sample: { step: number; text: string }): void;
+}
+
+/** Settings of a worker run: the contract's, over the defaults. */
+export function configFromContract(c: ContractLmConfig, extra: Partial<LmTrainingConfig> = {}): LmTrainingConfig {
+  const v = c.validationFraction;
+  return resolveLmConfig({
+    ...extra,
+    level: c.level,
+    vocabSize: c.vocabSize,
+    embed: c.embed,
+    hidden: c.hidden,
+    layers: c.layers,
+    cell: c.cell,
+    batch: c.batch,
+    seq: c.seq,
+    lr: c.lr,
+    dropout: c.dropout,
+    budget: c.budget,
+    seed: c.seed ?? DEFAULT_LM_TRAINING.seed,
+    ...(v !== undefined ? { split: [1 - v, v, 0] as const } : {}),
+  });
+}
+
+export async function runLanguageModelTraining(
+  spec: WorkerLmSpec,
+  hooks: WorkerHooks,
+  options: { config?: Partial<LmTrainingConfig>; loop?: Partial<LoopOptions> } = {},
+): Promise<{ step: number }> {
+  const config = configFromContract(spec.config, options.config);
+  const documents = spec.documents.map((d) => d.text);
+  const sha = corpusSha256(documents);
+  const checkpoints = new DirectoryCheckpoints(spec.outputDir);
+  const point = await checkpoints.resumePoint(spec.resumeFrom);
+  const task = createLanguageModelTask(config, documents, sha, point);
+  try {
+    const loopOptions: LoopOptions = {
+      budget: config.budget,
+      schedule: { peak: config.lr, warmupSteps: config.warmupSteps, decay: config.decay, minFraction: config.minLrFraction },
+      evalEvery: config.evalEvery,
+      evalMaxTokens: config.evalMaxTokens,
+      patience: config.patience,
+      minDelta: 0,
+      divergenceFactor: config.divergenceFactor,
+      sampleEvery: config.sampleEvery,
+      checkpointEvery: config.checkpointEvery,
+      checkpointMinutes: config.checkpointMinutes,
+      logEvery: config.logEvery,
+      progressIntervalMs: 100,
+      smoothing: 0.05,
+      testAtEnd: true,
+      ...options.loop,
+    };
+    const totalSteps = budgetSteps(config.budget, task.stepsPerEpoch);
+    const result = await runTrainingLoop(
+      task,
+      loopOptions,
+      {
+        signal: hooks.signal,
+        get pauseRequested() {
+          return hooks.pauseRequested;
+        },
+        waitIfPaused: () => hooks.waitIfPaused(),
+        onProgress: (p) => hooks.onProgress(toWorkerProgress(p, totalSteps)),
+        onMetrics: (points) => hooks.onMetrics(points),
+        onSample: (s) => hooks.onSample(s),
+        onCheckpoint: (c) => hooks.onCheckpoint({ ...c, prunedSteps: checkpoints.takePruned() }),
+      },
+      checkpoints,
+      point?.train.loop,
+    );
+    if (result.outcome === 'diverged') throw new Error(result.reason);
+    return { step: result.state.step };
+  } finally {
+    task.dispose();
+  }
+}
+
+function toWorkerProgress(p: TrainingProgress, totalSteps: number | null): WorkerProgress {
+  return {
+    step: p.step,
+    ...(totalSteps !== null ? { totalSteps } : {}),
+    epoch: p.epoch,
+    trainLoss: p.trainLoss ?? NaN,
+    ...(p.valLoss !== null ? { valLoss: p.valLoss } : {}),
+    tokensPerSec: p.tokensPerSec ?? 0,
+    etaSeconds: p.etaSeconds,
+    elapsedSeconds: p.elapsedSeconds,
+  };
+}
+
+/** Checkpoints in `<outputDir>/<step>` without a store: best and last tracked here, the others deleted. */
+export class DirectoryCheckpoints implements Checkpointer {
+  private best: number | null = null;
+  private last: number | null = null;
+  private pruned: number[] = [];
+
+  constructor(private readonly dir: string) {}
+
+  /** Steps deleted since the last call. */
+  takePruned(): number[] {
+    const out = this.pruned;
+    this.pruned = [];
+    return out;
+  }
+
+  async save(step: number, metrics: Record<string, number>, best: boolean, write: (dir: string) => Promise<CheckpointDigest>): Promise<SavedCheckpoint> {
+    const dir = path.join(this.dir, String(step));
+    const digest = await write(dir);
+    const isBest = best || this.best === null || this.best === step;
+    const previous = [this.best, this.last];
+    if (isBest) this.best = step;
+    this.last = step;
+    for (const old of previous) {
+      if (old !== null && old !== this.best && old !== this.last && !this.pruned.includes(old)) {
+        await fs.rm(path.join(this.dir, String(old)), { recursive: true, force: true });
+        this.pruned.push(old);
+      }
+    }
+    return { step, dir, sha256: digest.sha256, bytes: digest.bytes, metrics, isBest, isLast: true };
+  }
+
+  /**
+   * Finishes interrupted writes, then loads `from` (verified against its sha256) or, failing that, the newest
+   * other checkpoint in the directory (verified against its own manifest). Directories of later steps are
+   * deleted: they were written after the point the run goes back to.
+   */
+  async resumePoint(from: WorkerLmSpec['resumeFrom']): Promise<ResumePoint | null> {
+    await cleanStaleTemporaries(this.dir);
+    const steps = await this.steps();
+    if (!from) {
+      // The service knows no checkpoint: anything here was written but never recorded. Start afresh.
+      for (const step of steps) await fs.rm(path.join(this.dir, String(step)), { recursive: true, force: true });
+      return null;
+    }
+    const candidates: { dir: string; sha256?: string }[] = [{ dir: from.dir, sha256: from.sha256 }];
+    for (const step of steps.sort((a, b) => b - a)) {
+      const dir = path.join(this.dir, String(step));
+      if (path.resolve(dir) !== path.resolve(from.dir)) candidates.push({ dir });
+    }
+    const problems: string[] = [];
+    for (const c of candidates) {
+      try {
+        const point = await loadResumePoint(c.dir, c.sha256);
+        for (const step of steps) {
+          if (step > point.step) await fs.rm(path.join(this.dir, String(step)), { recursive: true, force: true });
+        }
+        this.last = point.step;
+        const bestStep = point.train.loop.bestValStep;
+        this.best = bestStep !== null && steps.includes(bestStep) && bestStep <= point.step ? bestStep : point.step;
+        return point;
+      } catch (error) {
+        if (!(error instanceof CheckpointError) && !(error instanceof UnusableCheckpointError)) throw error;
+        problems.push(oneLine(error));
+      }
+    }
+    throw new Error(`cannot resume: no usable checkpoint (${problems.join('; ')})`);
+  }
+
+  private async steps(): Promise<number[]> {
+    try {
+      return (await fs.readdir(this.dir)).filter((n) => /^\d+$/.test(n)).map(Number);
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return [];
+      throw error;
+    }
+  }
+}

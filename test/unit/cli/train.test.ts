@@ -1,0 +1,148 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { main } from '../../../src/cli/main.js';
+import { verifyCheckpointDir } from '../../../src/model/checkpoint/index.js';
+import { openStore } from '../../../src/store/index.js';
+import { captureIo, type CapturedIo } from '../../helpers/cli.js';
+import { useTempDir } from '../store/tempDir.js';
+
+const TEXT = fileURLToPath(new URL('../../fixtures/text/shakespeare-20k.txt', import.meta.url));
+const TINY = ['--embed', '8', '--hidden', '16', '--seq', '16', '--batch', '4', '--eval-tokens', '1000', '--sample-every', '0', '--backend', 'cpu'];
+
+type Line = Record<string, unknown> & { type: string };
+
+describe('longhand train', () => {
+  const dir = useTempDir('longhand-cli-train-');
+  const home = (): string => path.join(dir(), 'home');
+
+  async function run(argv: string[], onOut?: (text: string) => void): Promise<{ code: number; io: CapturedIo; lines: () => Line[] }> {
+    const io = captureIo({ LONGHAND_HOME: home() });
+    if (onOut) {
+      const out = io.out;
+      io.out = (text) => {
+        out(text);
+        onOut(text);
+      };
+    }
+    const code = await main(argv, io);
+    const lines = () => io.stdout().trim().split('\n').map((l) => JSON.parse(l) as Line);
+    return { code, io, lines };
+  }
+
+  it('trains with --json: one line per progress event, a final summary, and a verified --out copy', async () => {
+    const out = path.join(dir(), 'model');
+    const { code, io, lines } = await run(['train', 'lm', '--text', TEXT, ...TINY, '--steps', '6', '--eval-every', '3', '--json', '--out', out]);
+    expect(io.stderr()).toBe('');
+    expect(code).toBe(0);
+    const all = lines();
+    const progress = all.filter((l) => l.type === 'progress');
+    expect(progress.at(-1)).toMatchObject({ step: 6, totalSteps: 6, final: true });
+    expect(progress.filter((l) => l.evaluated).map((l) => l.step)).toEqual([3]);
+    const result = all.at(-1)!;
+    expect(result).toMatchObject({ type: 'result', status: 'finished', step: 6, backend: 'cpu', outDir: out });
+    expect(all.filter((l) => l.type === 'result')).toHaveLength(1);
+    const best = result.bestCheckpoint as { sha256: string; step: number };
+    expect((await verifyCheckpointDir(out, best.sha256)).sha256).toBe(best.sha256);
+    expect(fs.readdirSync(out).sort()).toEqual(['longhand.json', 'model.json', 'optimizer.bin', 'tokenizer.json', 'weights.bin']);
+
+    const store = openStore(home());
+    try {
+      const row = store.runs.get(result.runId as number)!;
+      expect(row).toMatchObject({ status: 'finished', backend: 'cpu', corpusId: null });
+      expect(row.config.source).toEqual({ kind: 'file', path: TEXT });
+      expect(store.corpora.list()).toEqual([]);
+    } finally {
+      store.close();
+    }
+  });
+
+  it('prints a line per evaluation and a summary without --json', async () => {
+    const { code, io } = await run(['train', 'lm', '--text', TEXT, ...TINY, '--steps', '4', '--eval-every', '2']);
+    expect(code).toBe(0);
+    expect(io.stdout()).toMatch(/^step 2\/4 +\[#{10}\.{10}\] +epoch 0\.\d\d +loss \d\.\d{3} +val \d\.\d{3}/m);
+    expect(io.stdout()).toMatch(/^run 1 finished on cpu: step 4/m);
+    expect(io.stdout()).toMatch(/^best checkpoint: step 4, /m);
+  });
+
+  it('redraws one progress line on a terminal', async () => {
+    const io = captureIo({ LONGHAND_HOME: home() });
+    io.isTty = true;
+    const code = await main(['train', 'lm', '--text', TEXT, ...TINY, '--steps', '4', '--eval-every', '2', '--sample-every', '2'], io);
+    expect(code).toBe(0);
+    const out = io.stdout();
+    expect(out).toContain('\r\x1b[K');
+    expect(out).toMatch(/── sample at step 2 ──\n/);
+    expect(out).toContain('\r\x1b[Krun 1 finished on cpu: step 4');
+  });
+
+  it('exits 2 on usage errors', async () => {
+    for (const argv of [
+      ['train'],
+      ['train', 'lm'],
+      ['train', 'lm', '--text', TEXT, '--steps', '3', '--minutes', '2'],
+      ['train', 'lm', '--text', TEXT, '--corpus', 'x'],
+      ['train', 'lm', '--text', TEXT, '--split', '90/20/0'],
+      ['train', 'lm', '--text', TEXT, '--level', 'syllable'],
+      ['train', 'lm', '--text', TEXT, '--resume', '1'],
+    ]) {
+      const { code, io } = await run(argv);
+      expect({ argv, code }).toEqual({ argv, code: 2 });
+      expect(io.stderr()).not.toBe('');
+    }
+  });
+
+  it('exits 1 with one line for an unknown corpus, a refused file or an unknown run', async () => {
+    const bad = path.join(dir(), 'bad.txt');
+    fs.writeFileSync(bad, Buffer.from([0x41, 0x00, 0x42]));
+    for (const [argv, message] of [
+      [['train', 'lm', '--corpus', 'nope', ...TINY], /^longhand: no corpus named "nope"/],
+      [['train', 'lm', '--text', bad, ...TINY], /looks binary|NUL/],
+      [['train', '--resume', '99'], /^longhand: there is no run 99\n$/],
+    ] as const) {
+      const { code, io } = await run([...argv]);
+      expect(code).toBe(1);
+      expect(io.stderr()).toMatch(message);
+      expect(io.stderr().trim().split('\n')).toHaveLength(1);
+    }
+  });
+
+  it('exits 1 when training diverges, naming the step', async () => {
+    const { code, io, lines } = await run(['train', 'lm', '--text', TEXT, ...TINY, '--steps', '30', '--lr', '1e9', '--clip', '0', '--warmup', '0', '--json']);
+    expect(code).toBe(1);
+    expect(lines().at(-1)).toMatchObject({ type: 'result', status: 'failed' });
+    expect(String(lines().at(-1)!.error)).toMatch(/^diverged at step \d+: /);
+    expect(io.stderr()).toBe('');
+  });
+
+  it('Ctrl-C cancels (exit 130), SIGTERM interrupts (exit 143) and --resume finishes the run', async () => {
+    let sent = false;
+    const signalAt = (signal: 'SIGINT' | 'SIGTERM') => (text: string) => {
+      if (!sent && text.includes('"evaluated":true')) {
+        sent = true;
+        process.emit(signal);
+      }
+    };
+    // The evaluation at step 2 improves the best, so it is checkpointed; the signal arrives right after it.
+    const cancelled = await run(['train', 'lm', '--text', TEXT, ...TINY, '--steps', '8', '--eval-every', '2', '--json'], signalAt('SIGINT'));
+    expect(cancelled.code).toBe(130);
+    expect(cancelled.lines().at(-1)).toMatchObject({ type: 'result', status: 'cancelled', step: 2 });
+    expect((cancelled.lines().at(-1)!.lastCheckpoint as { step: number }).step).toBe(2);
+
+    sent = false;
+    const interrupted = await run(['train', 'lm', '--text', TEXT, ...TINY, '--steps', '8', '--eval-every', '3', '--json'], signalAt('SIGTERM'));
+    expect(interrupted.code).toBe(143);
+    const runId = interrupted.lines().at(-1)!.runId as number;
+    expect(interrupted.lines().at(-1)).toMatchObject({ status: 'interrupted', step: 3 });
+
+    const resumed = await run(['train', '--resume', String(runId), '--json']);
+    expect(resumed.code).toBe(0);
+    expect(resumed.lines().at(-1)).toMatchObject({ type: 'result', status: 'finished', step: 8, resumedFromStep: 3 });
+    expect(process.listenerCount('SIGINT')).toBe(0);
+
+    const again = await run(['train', '--resume', String(runId)]);
+    expect(again.code).toBe(1);
+    expect(again.io.stderr()).toMatch(/run \d+ is finished; only interrupted/);
+  });
+});

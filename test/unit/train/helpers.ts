@@ -1,0 +1,44 @@
+/** Shared pieces of the training tests: the text fixture, tiny settings, a store in a temp dir. */
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterEach, beforeEach } from 'vitest';
+import { type Store, openStore } from '../../../src/store/index.js';
+import type { LmTrainingConfig } from '../../../src/train/config.js';
+
+export const SHAKESPEARE = fileURLToPath(new URL('../../fixtures/text/shakespeare-20k.txt', import.meta.url));
+export const shakespeare = (): string => fs.readFileSync(SHAKESPEARE, 'utf8');
+
+/** A model small enough that a step takes a few milliseconds on cpu. */
+export const TINY: Partial<LmTrainingConfig> = {
+  embed: 8,
+  hidden: 16,
+  seq: 16,
+  batch: 4,
+  warmupSteps: 3,
+  evalEvery: 5,
+  evalMaxTokens: 2000,
+  evalStreams: 4,
+  evalChunk: 32,
+  sampleEvery: 0,
+  sampleLength: 20,
+  checkpointMinutes: 0,
+  logEvery: 1,
+  patience: 0,
+};
+
+/** A data directory with an open store per test, closed and removed afterwards. */
+export function useStore(): { dir: () => string; store: () => Store } {
+  let dir = '';
+  let store: Store | null = null;
+  beforeEach(() => {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'longhand-train-'));
+    store = openStore(dir);
+  });
+  afterEach(() => {
+    store?.close();
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+  return { dir: () => dir, store: () => store! };
+}
