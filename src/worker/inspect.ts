@@ -58,7 +58,7 @@ export async function inspectCheckpoint(dir: string, signal: AbortSignal): Promi
 }
 
 /** The `kind` longhand.json declares, or null when there is none (a plain Layers model) or it is unreadable. */
-async function metadataKind(root: string): Promise<string | null> {
+export async function metadataKind(root: string): Promise<string | null> {
   try {
     const value = JSON.parse(await fs.readFile(path.join(root, METADATA_FILE), 'utf8')) as { kind?: unknown };
     return typeof value.kind === 'string' ? value.kind : null;

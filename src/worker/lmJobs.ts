@@ -1,0 +1,31 @@
+/**
+ * The language-model jobs: training through src/train (no SQL in the worker: the service records rows from
+ * the hooks) and editor completion through src/generate. A loaded model is a generate ModelHandle, which
+ * keeps its typing-session cache, so consecutive completions in one document reuse the recurrent state.
+ */
+import { ApiError } from '../contract/errors.js';
+import { ModelHandle, complete as completeText, loadModel } from '../generate/index.js';
+import { runLanguageModelTraining } from '../train/workerJob.js';
+import type { CheckpointRef, JobRegistry, LoadedModel } from './jobs.js';
+
+export type LanguageModelHandle = ModelHandle & LoadedModel;
+
+export async function loadLanguageModel(ref: CheckpointRef): Promise<LanguageModelHandle> {
+  const handle = await loadModel(ref.dir, { expectedSha256: ref.sha256 });
+  return Object.assign(handle, { kind: 'lm' as const });
+}
+
+function asLanguageModel(model: LoadedModel): ModelHandle {
+  if (model.kind !== 'lm' || !(model instanceof ModelHandle)) {
+    throw new ApiError('ValidationError', 'This model is not a language model: choose one trained with "Language model" for the editor.');
+  }
+  return model;
+}
+
+export const lmJobs: Pick<JobRegistry, 'trainLanguageModel' | 'complete'> = {
+  trainLanguageModel: (spec, hooks) => runLanguageModelTraining(spec, hooks),
+  complete: async (model, request, context) => {
+    const result = await completeText(asLanguageModel(model), { ...request, signal: context.signal });
+    return { alternatives: result.alternatives };
+  },
+};

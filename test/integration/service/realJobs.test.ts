@@ -1,0 +1,57 @@
+/**
+ * The service with the worker's built-in jobs (no test doubles): a tiny language model is trained for real on
+ * an imported corpus, its checkpoints land on disk and in SQLite, and the editor's completion request is
+ * answered by that model.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { ApiClient } from '../../../src/contract/index.js';
+import { openStore } from '../../../src/store/index.js';
+import { b64, startService, waitForStatus, type TestService } from './helpers.js';
+import { ipcClient, type IpcHarness } from './ipcClient.js';
+
+const TEXT = fs.readFileSync(path.join(import.meta.dirname, '../../fixtures/text/shakespeare-20k.txt'), 'utf8').slice(0, 20_000);
+
+describe('the service with the real training and generation jobs', () => {
+  let t: TestService;
+  let h: IpcHarness;
+  let api: ApiClient;
+  beforeAll(async () => {
+    t = await startService({ workerJobsModule: undefined });
+    h = ipcClient(t.service);
+    api = h.api;
+  });
+  afterAll(async () => {
+    h?.close();
+    await t?.stop();
+  });
+
+  it('trains a language model and completes text with it', async () => {
+    const imported = await api.corpora.importFiles({ corpus: 'Plays', files: [{ name: 'plays.txt', contentBase64: b64(TEXT) }] });
+    const config = { embed: 16, hidden: 32, layers: 1, seq: 32, batch: 8, budget: { steps: 30 } };
+    const run = await api.runs.start({ kind: 'lm', corpusId: imported.corpus.id, name: 'tiny', preset: 'small', config });
+    await waitForStatus(t, run.id, 'finished', 60_000);
+
+    const details = await api.runs.get({ runId: run.id });
+    expect(details.run.status).toBe('finished');
+    const best = details.checkpoints.find((c) => c.isBest);
+    expect(best).toBeDefined();
+    const loss = await api.runs.metrics({ runId: run.id, names: ['loss'] });
+    expect(loss.series.some((s) => s.split === 'train' && s.steps.length > 0)).toBe(true);
+
+    const store = openStore(t.home);
+    try {
+      const rows = store.checkpoints.listByRun(run.id);
+      expect(rows.length).toBeGreaterThan(0);
+      for (const row of rows) expect(fs.existsSync(path.join(t.home, row.path, 'model.json'))).toBe(true);
+    } finally {
+      store.close();
+    }
+
+    await api.settings.update({ models: { editor: best!.id } });
+    const completion = await api.generate.complete({ text: 'KING RICHARD:\nWhat say', n: 2, maxTokens: 12 });
+    expect(completion.alternatives.length).toBeGreaterThan(0);
+    expect(completion.alternatives[0]!.text.length).toBeGreaterThan(0);
+  });
+});
