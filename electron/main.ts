@@ -24,6 +24,8 @@ const here = path.dirname(fileURLToPath(import.meta.url));
 const rendererIndex = path.join(here, '..', 'renderer', 'index.html');
 const appRoot = app.getAppPath();
 const isDev = !app.isPackaged || process.env.LONGHAND_DEV === '1';
+/** Presets and the starter corpus/model: extra resources beside app.asar when packaged, resources/ in a checkout. */
+const resourcesDir = app.isPackaged ? process.resourcesPath : path.join(appRoot, 'resources');
 
 let mainWindow: BrowserWindowType | null = null;
 let service: Service | null = null;
@@ -42,7 +44,8 @@ async function start(): Promise<void> {
     dataDir,
     mode: 'electron',
     spawnWorker: utilityWorkerSpawner(path.join(here, 'worker.js'), utilityProcess.fork),
-    presetsDir: path.join(appRoot, 'resources', 'presets'),
+    presetsDir: path.join(resourcesDir, 'presets'),
+    starterDir: path.join(resourcesDir, 'starter'),
     version: app.getVersion(),
     ...(nativeBinding ? { nativeBinding } : {}),
   });

@@ -103,9 +103,20 @@ async function activateTfBackend(name: TfBackendName): Promise<void> {
     throw new Error(cause === undefined ? `TensorFlow.js could not initialise its ${name} backend` : errorReason(cause));
   }
   await tf.ready();
+  silenceCpuBanner();
   // A backend that initialises but cannot run kernels (a broken wasm binary) fails here rather than mid-training.
   const sum = tf.tidy(() => tf.add(tf.scalar(1), tf.scalar(2)).dataSync()[0]);
   if (sum !== 3) throw new Error(`the ${name} backend computed 1 + 2 = ${String(sum)}`);
+}
+
+/**
+ * The cpu backend prints a "install tfjs-node" banner on first use in Node. Longhand already reports which
+ * backend runs and why the better ones were skipped (`longhand doctor`, Settings), so the banner is only noise in
+ * the CLI's output and the app's logs.
+ */
+function silenceCpuBanner(): void {
+  const backend = tf.backend() as { firstUse?: unknown };
+  if (typeof backend.firstUse === 'boolean') backend.firstUse = false;
 }
 
 /**

@@ -24,6 +24,7 @@ import { documentHandlers } from './documents.js';
 import { EventBus } from './events.js';
 import { generateHandlers } from './generate.js';
 import { PresetCatalog } from './presets.js';
+import { installStarterCorpus } from './starter.js';
 import { runHandlers } from './runs.js';
 import { SettingsService, settingsHandlers } from './settings.js';
 import { packageVersion, systemHandlers, type ServiceMode } from './system.js';
@@ -41,6 +42,8 @@ export interface ServiceOptions {
   workerJobsModule?: string;
   /** Where the preset JSON files are (default: resources/presets of this checkout). */
   presetsDir?: string;
+  /** The starter corpus and model installed on first run (default: resources/starter of this checkout); null for none. */
+  starterDir?: string | null;
   /** better-sqlite3 addon for Electron's ABI (see scripts/electron-native.mjs). */
   nativeBinding?: string;
   version?: string;
@@ -64,6 +67,7 @@ export interface Service {
 }
 
 export const DEFAULT_PRESETS_DIR = fileURLToPath(new URL('../../resources/presets/', import.meta.url));
+export const DEFAULT_STARTER_DIR = fileURLToPath(new URL('../../resources/starter/', import.meta.url));
 
 export function createService(options: ServiceOptions): Service {
   const log = options.log ?? ((level, message) => (level === 'info' ? undefined : console.error(`longhand: ${message}`)));
@@ -73,6 +77,7 @@ export function createService(options: ServiceOptions): Service {
   let training: TrainingScheduler | null = null;
   let handlers: ApiHandlers | null = null;
   let state: 'new' | 'booting' | 'up' | 'down' = 'new';
+  let starterInstall: Promise<void> = Promise.resolve();
 
   const need = <T>(value: T | null, what: string): T => {
     if (value === null) throw new Error(`The service is not running (${what} used before boot()).`);
@@ -126,7 +131,10 @@ export function createService(options: ServiceOptions): Service {
       ...settingsHandlers(settings),
       ...systemHandlers(ctx, { mode: options.mode, version: options.version ?? packageVersion(), presets, nativeBinding: options.nativeBinding }),
     };
+    const starterDir = options.starterDir === undefined ? DEFAULT_STARTER_DIR : options.starterDir;
+    const installModel = starterDir ? await installStarterCorpus(ctxStore, settings, handlers, starterDir, (m) => log('info', m)) : null;
     worker.start();
+    if (installModel) starterInstall = worker.ready().then(installModel, () => {});
     state = 'up';
   }
 
@@ -136,6 +144,7 @@ export function createService(options: ServiceOptions): Service {
       return;
     }
     state = 'down';
+    await starterInstall;
     training?.shutdown();
     await worker?.shutdown();
     store?.close();

@@ -32,6 +32,7 @@ export async function startService(options: Partial<ServiceOptions> & { home?: s
     workerJobsModule: TEST_JOBS,
     workerEnv: { LONGHAND_BACKEND: 'cpu' },
     workerRestartDelaysMs: [50],
+    starterDir: null,
     log: (level, message) => void logs.push(`${level}: ${message}`),
     ...options,
   });

@@ -1,0 +1,70 @@
+/**
+ * First run: the starter corpus is in the library at once, the starter model is imported and chosen for the
+ * editor shortly after, and neither comes back once the writer removes them.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { STARTER_CORPUS } from '../../../src/service/starter.js';
+import { startService, tempHome, type TestService } from './helpers.js';
+import { ipcClient } from './ipcClient.js';
+
+const FIXTURES = path.join(import.meta.dirname, '../../fixtures');
+
+function starterDir(): string {
+  const dir = fs.mkdtempSync(path.join(tempHome(), 'starter-'));
+  fs.copyFileSync(path.join(FIXTURES, 'text/shakespeare-20k.txt'), path.join(dir, 'plays.txt'));
+  fs.writeFileSync(path.join(dir, 'README.md'), '# not a document\n');
+  fs.cpSync(path.join(FIXTURES, 'checkpoints/keras-char-lm'), path.join(dir, 'model'), { recursive: true });
+  return dir;
+}
+
+async function until<T>(read: () => Promise<T>, ok: (value: T) => boolean, timeoutMs = 20_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await read();
+    if (ok(value)) return value;
+    if (Date.now() > deadline) throw new Error('timed out');
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+describe('first run', () => {
+  let t: TestService | null = null;
+  afterEach(async () => {
+    await t?.stop();
+    t = null;
+  });
+
+  it('installs the starter corpus and model once, and respects their removal', async () => {
+    const starter = starterDir();
+    const home = tempHome();
+    t = await startService({ home, starterDir: starter, workerJobsModule: undefined });
+    let api = ipcClient(t.service).api;
+
+    const { corpora } = await api.corpora.list();
+    expect(corpora.map((c) => c.name)).toEqual([STARTER_CORPUS]);
+    expect(corpora[0]!.documents).toBe(1);
+
+    const settings = await until(() => api.settings.get(), (s) => s.models.editor !== null);
+    const { checkpoints } = await api.checkpoints.list({});
+    expect(checkpoints.map((c) => c.id)).toContain(settings.models.editor);
+    const completion = await api.generate.complete({ text: 'abc', n: 1, maxTokens: 4 });
+    expect(completion.alternatives).toHaveLength(1);
+
+    await api.corpora.remove({ corpusId: corpora[0]!.id });
+    await t.stop();
+    t = await startService({ home, starterDir: starter, workerJobsModule: undefined });
+    api = ipcClient(t.service).api;
+    expect((await api.corpora.list()).corpora).toEqual([]);
+    expect((await api.checkpoints.list({})).checkpoints).toHaveLength(1);
+  });
+
+  it('starts without starter content when there is none', async () => {
+    const empty = fs.mkdtempSync(path.join(tempHome(), 'empty-'));
+    t = await startService({ starterDir: empty });
+    const api = ipcClient(t.service).api;
+    expect((await api.corpora.list()).corpora).toEqual([]);
+    expect((await api.settings.get()).models.editor).toBeNull();
+  });
+});
