@@ -4,6 +4,7 @@
  * keeps its typing-session cache, so consecutive completions in one document reuse the recurrent state.
  */
 import { ApiError } from '../contract/errors.js';
+import { CheckpointError } from '../model/checkpoint/index.js';
 import { ModelHandle, complete as completeText, loadModel } from '../generate/index.js';
 import { runLanguageModelTraining } from '../train/workerJob.js';
 import type { CheckpointRef, JobRegistry, LoadedModel } from './jobs.js';
@@ -11,8 +12,18 @@ import type { CheckpointRef, JobRegistry, LoadedModel } from './jobs.js';
 export type LanguageModelHandle = ModelHandle & LoadedModel;
 
 export async function loadLanguageModel(ref: CheckpointRef): Promise<LanguageModelHandle> {
-  const handle = await loadModel(ref.dir, { expectedSha256: ref.sha256 });
-  return Object.assign(handle, { kind: 'lm' as const });
+  try {
+    const handle = await loadModel(ref.dir, { expectedSha256: ref.sha256 });
+    return Object.assign(handle, { kind: 'lm' as const });
+  } catch (error) {
+    throw checkpointProblem(error);
+  }
+}
+
+/** A checkpoint that is gone is NotFound; one that is damaged or changed cannot be used (its message says why). */
+export function checkpointProblem(error: unknown): unknown {
+  if (!(error instanceof CheckpointError)) return error;
+  return new ApiError(error.code === 'missing' ? 'NotFound' : 'Unavailable', error.message);
 }
 
 function asLanguageModel(model: LoadedModel): ModelHandle {

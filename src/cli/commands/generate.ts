@@ -123,7 +123,7 @@ export async function readyCompute(io: CliIo): Promise<void> {
 
 /** Loads `--model` (directory or run), runs `fn`, frees the model; load failures become one-line CLI errors. */
 export async function withModel<T>(ref: string, io: CliIo, fn: (handle: ModelHandle) => Promise<T>): Promise<T> {
-  const { loadModelRef } = await import('../../generate/loadModel.js');
+  const { loadModelRef } = await import('../../generate/modelRef.js');
   let handle: ModelHandle;
   try {
     handle = await loadModelRef(ref, { env: io.env });

@@ -146,7 +146,7 @@ describe('worker runtime and host', () => {
   it('turns job errors into contract errors and refuses malformed call inputs', async () => {
     const { h } = host({});
     const checkpoint = { dir: '/x', sha256: 'b'.repeat(64), step: 1 };
-    await expect(h.call('complete', { checkpoint, request: { text: 'hi', n: 1, maxTokens: 5 } })).rejects.toMatchObject({ name: 'Unavailable' });
+    await expect(h.call('complete', { checkpoint, request: { text: 'hi', n: 1, maxTokens: 5 } })).rejects.toMatchObject({ name: 'NotFound', message: expect.stringContaining('/x') });
     await expect(h.call('complete', { checkpoint } as never)).rejects.toMatchObject({ name: 'ValidationError' });
     await h.shutdown();
   });

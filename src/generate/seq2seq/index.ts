@@ -1,0 +1,177 @@
+/**
+ * Summaries and replies from a seq2seq checkpoint: what the worker's summarizer and dialogue panes call.
+ * Every output token comes with its attention row over the source tokens (the summarizer draws the heatmap).
+ *
+ *   const model = await loadSeq2seq(dir);              // or fromCheckpoint(loaded)
+ *   const s = summarize(model, text, { beam: 4 });     // { summary, sourceTokens, summaryTokens, attention, … }
+ *   const r = reply(model, message, { temperature: 0.8, seed: 1 });
+ *   model.dispose();
+ */
+import type { EncodedSource, Seq2seqCodec } from '../../model/seq2seq/codec.js';
+import { type LoadedSeq2seqCheckpoint, type Seq2seqTask, loadSeq2seqCheckpoint } from '../../model/seq2seq/checkpoint.js';
+import { Seq2seqModel } from '../../model/seq2seq/model.js';
+import { tf } from '../../compute/tf.js';
+import { type SearchOptions, type SearchResult, search } from './search.js';
+import { Seq2seqSession } from './session.js';
+
+export { type SearchOptions, type SearchResult, type Strategy, search } from './search.js';
+export { Seq2seqSession, type SessionStep } from './session.js';
+
+/** A loaded seq2seq model with its tokenizers, ready to generate. */
+export interface Seq2seqHandle {
+  model: Seq2seqModel;
+  codec: Seq2seqCodec;
+  /** What it was trained for (null when unknown). */
+  task: Seq2seqTask | null;
+  /** The checkpoint's metrics and step, when loaded from one. */
+  step: number | null;
+  dispose(): void;
+}
+
+export async function loadSeq2seq(dir: string, options: { expectedSha256?: string } = {}): Promise<Seq2seqHandle> {
+  return fromCheckpoint(await loadSeq2seqCheckpoint(dir, options));
+}
+
+/** A handle from a loaded checkpoint (its weight and optimizer tensors are consumed: disposed here). */
+export function fromCheckpoint(loaded: LoadedSeq2seqCheckpoint): Seq2seqHandle {
+  try {
+    const model = Seq2seqModel.fromWeights(loaded.config, loaded.weights);
+    return { model, codec: loaded.codec, task: loaded.meta.task, step: loaded.meta.step, dispose: () => model.dispose() };
+  } finally {
+    tf.dispose(Object.values(loaded.weights));
+    if (loaded.optimizer) tf.dispose(loaded.optimizer.state.map((s) => s.tensor));
+  }
+}
+
+export interface Generated {
+  text: string;
+  /** Output tokens as text (copied OOVs included), `</s>` left out. */
+  tokens: string[];
+  /** The source tokens the model read (after truncation). */
+  sourceTokens: string[];
+  /** attention[i][j]: weight of source token j when output token i was produced (rows sum to ~1). */
+  attention: number[][];
+  /** Mean log-probability per output token (≤ 0). */
+  score: number;
+  /** True when the source was longer than the model reads and was cut. */
+  truncated: boolean;
+  /** False when the output was cut at the maximum length instead of ending. */
+  finished: boolean;
+}
+
+/** Generates from `text` with any search settings (defaults: greedy, the model's maximum length). */
+export function generate(handle: Seq2seqHandle, text: string, options: SearchOptions = {}): Generated {
+  const { model, codec } = handle;
+  const source = codec.encodeSource(text, model.config.maxSourceLen);
+  if (source.ids.length === 0) throw new Seq2seqInputError('there is nothing to read in the text (no tokens)');
+  return generateFrom(handle, source, options);
+}
+
+export function generateFrom(handle: Seq2seqHandle, source: EncodedSource, options: SearchOptions = {}): Generated {
+  const session = new Seq2seqSession(handle.model, source);
+  let result: SearchResult;
+  try {
+    result = search(session, options);
+  } finally {
+    session.dispose();
+  }
+  const tokens = handle.codec.tokenStrings(result.ids, source.oovs);
+  return {
+    text: handle.codec.detokenize(tokens),
+    tokens,
+    sourceTokens: source.pieces,
+    attention: result.attention.map((row) => Array.from(row, (v) => Math.round(v * 1e5) / 1e5)),
+    score: result.meanLogProb,
+    truncated: source.truncated,
+    finished: result.finished,
+  };
+}
+
+export interface SummarizeOptions {
+  /** Beam width; 1 is greedy. Default 4. */
+  beam?: number;
+  /** Wu et al.'s α. Default 1. */
+  lengthPenalty?: number;
+  /** Wu et al.'s β. Default 0 (0.2 is a common choice with a coverage model). */
+  coveragePenalty?: number;
+  minLength?: number;
+  /** Default: the model's maxTargetLen. */
+  maxLength?: number;
+  /** Default 3: a summary never repeats a trigram. */
+  blockNgram?: number;
+}
+
+/** The shape of the contract's GenerateSummarizeOutput (without modelId). */
+export interface SummarizeResult {
+  summary: string;
+  sourceTokens: string[];
+  summaryTokens: string[];
+  attention: number[][];
+  score: number;
+  truncated: boolean;
+}
+
+export function summarize(handle: Seq2seqHandle, text: string, options: SummarizeOptions = {}): SummarizeResult {
+  const beam = options.beam ?? 4;
+  const out = generate(handle, text, {
+    strategy: beam > 1 ? 'beam' : 'greedy',
+    beam,
+    lengthPenalty: options.lengthPenalty ?? 1,
+    coveragePenalty: options.coveragePenalty ?? 0,
+    minLength: options.minLength ?? 0,
+    ...(options.maxLength !== undefined ? { maxLength: options.maxLength } : {}),
+    blockNgram: options.blockNgram ?? 3,
+  });
+  return { summary: out.text, sourceTokens: out.sourceTokens, summaryTokens: out.tokens, attention: out.attention, score: out.score, truncated: out.truncated };
+}
+
+export interface ReplyOptions {
+  /** 0 decodes deterministically (beam search, or greedy with beam 1); above 0 samples. Default 0.8. */
+  temperature?: number;
+  /** Sampling seed (the same seed and message give the same reply). Default 0. */
+  seed?: number;
+  /** Sample among the k most likely tokens (0: all). Default 0. */
+  topK?: number;
+  /** Beam width when temperature is 0. Default 4. */
+  beam?: number;
+  /** Default: the model's maxTargetLen. */
+  maxTokens?: number;
+  /** Default 0 (off). */
+  blockNgram?: number;
+}
+
+export interface ReplyResult {
+  reply: string;
+  tokens: string[];
+  sourceTokens: string[];
+  attention: number[][];
+  score: number;
+  truncated: boolean;
+}
+
+/**
+ * A reply to `message`. Models trained on DailyDialog-style pairs read one utterance, so earlier turns are
+ * not part of the input.
+ */
+export function reply(handle: Seq2seqHandle, message: string, options: ReplyOptions = {}): ReplyResult {
+  const temperature = options.temperature ?? 0.8;
+  const beam = options.beam ?? 4;
+  const common = {
+    ...(options.maxTokens !== undefined ? { maxLength: options.maxTokens } : {}),
+    blockNgram: options.blockNgram ?? 0,
+  };
+  const search: SearchOptions =
+    temperature > 0
+      ? { strategy: 'sample', temperature, seed: options.seed ?? 0, topK: options.topK ?? 0, ...common }
+      : { strategy: beam > 1 ? 'beam' : 'greedy', beam, lengthPenalty: 1, ...common };
+  const out = generate(handle, message, search);
+  return { reply: out.text, tokens: out.tokens, sourceTokens: out.sourceTokens, attention: out.attention, score: out.score, truncated: out.truncated };
+}
+
+/** Input the model cannot use (an empty text): the message is for the user. */
+export class Seq2seqInputError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'Seq2seqInputError';
+  }
+}
