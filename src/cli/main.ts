@@ -8,10 +8,20 @@ import { CliError, type CliIo, nodeIo } from './io.js';
 import { registerCorpus } from './commands/corpus.js';
 import { registerDoctor } from './commands/doctor.js';
 import { registerBench } from './commands/bench.js';
+import { registerGenerate } from './commands/generate.js';
+import { registerScore } from './commands/score.js';
+import { registerWeb } from './commands/web.js';
+import { registerTrain } from './commands/train.js';
+// seq2seq commands (train seq2seq is a subcommand of train, so it registers after registerTrain)
+import { registerTrainSeq2seq } from './commands/seq2seq.js';
+import { registerSummarize } from './commands/summarize.js';
+import { registerReply } from './commands/reply.js';
+import { registerEval } from './commands/eval.js';
 
 export type Register = (program: Command, io: CliIo, setExit: (code: number) => void) => void;
 
-const registrations: Register[] = [registerCorpus, registerDoctor, registerBench];
+const registrations: Register[] = [registerCorpus, registerDoctor, registerBench, registerGenerate, registerScore, registerWeb, registerTrain,
+  registerTrainSeq2seq, registerSummarize, registerReply, registerEval];
 
 export async function main(argv: string[], io: CliIo = nodeIo()): Promise<number> {
   let exitCode = 0;

@@ -1,0 +1,78 @@
+/**
+ * `longhand eval --model DIR|RUN --pairs FILE [--task summarize|dialogue] [--json]`: scores a seq2seq model on
+ * pairs with the baseline in the same report: ROUGE-1/2/L/Lsum F1 of the summaries and of lead-1/lead-3, or
+ * BLEU of the replies and of echoing the message; perplexity of the references either way. The task defaults
+ * to the one the model was trained for.
+ */
+import type { Command } from 'commander';
+import type { Seq2seqEvalReport } from '../../generate/seq2seq/evaluate.js';
+import { CliError, type CliIo } from '../io.js';
+import type { Register } from '../main.js';
+import { int, loadSeq2seqRef, toCliError, useBackend } from './seq2seq.js';
+
+interface EvalCliOptions {
+  model: string;
+  pairs: string;
+  task?: 'summarize' | 'dialogue';
+  beam?: number;
+  limit?: number;
+  json?: boolean;
+}
+
+export const registerEval: Register = (program: Command, io: CliIo, setExit) => {
+  program
+    .command('eval')
+    .description('Evaluate a seq2seq model on pairs: ROUGE (summaries) or BLEU and perplexity (dialogue), with baselines.')
+    .requiredOption('--model <dir|run>', 'seq2seq checkpoint directory, or a training run id (its best checkpoint)')
+    .requiredOption('--pairs <file>', 'JSONL or TSV pairs (source → reference)')
+    .option('--task <task>', 'summarize or dialogue (default: what the model was trained for)')
+    .option('--beam <n>', 'beam width (default 4 for summaries, greedy for replies)', (v) => int(v))
+    .option('--limit <n>', 'evaluate only the first n pairs', (v) => int(v))
+    .option('--json', 'print one JSON object')
+    .action(async (o: EvalCliOptions) => {
+      if (o.task !== undefined && o.task !== 'summarize' && o.task !== 'dialogue') throw new CliError(`--task must be summarize or dialogue (got ${o.task})`, 2);
+      const { readPairsFile } = await import('../../text/pairs/index.js');
+      let pairs = await readPairsFile(o.pairs).catch((error: unknown) => {
+        throw (error as NodeJS.ErrnoException).code === 'ENOENT' ? new CliError(`no such file: ${o.pairs}`) : new CliError((error as Error).message);
+      });
+      if (o.limit !== undefined) pairs = pairs.slice(0, o.limit);
+      await useBackend('auto', io);
+      const { evaluateSeq2seq } = await import('../../generate/seq2seq/evaluate.js');
+      const handle = await loadSeq2seqRef(o.model, io);
+      try {
+        const task = o.task ?? handle.task ?? 'summarize';
+        const beam = o.beam ?? (task === 'summarize' ? 4 : 1);
+        const report = (() => {
+          try {
+            return evaluateSeq2seq(handle, pairs, {
+              task,
+              decoding: beam > 1 ? { strategy: 'beam', beam, lengthPenalty: 1, blockNgram: task === 'summarize' ? 3 : 0 } : { strategy: 'greedy', blockNgram: task === 'summarize' ? 3 : 0 },
+            });
+          } catch (error) {
+            throw toCliError(error);
+          }
+        })();
+        io.out(o.json ? `${JSON.stringify({ checkpoint: o.model, ...report })}\n` : formatReport(report));
+      } finally {
+        handle.dispose();
+      }
+      setExit(0);
+    });
+};
+
+function formatReport(r: Seq2seqEvalReport): string {
+  const pct = (x: number) => (100 * x).toFixed(2);
+  const lines = [`${r.task} · ${r.pairs} pairs${r.skipped ? ` (${r.skipped} skipped: empty source)` : ''} · ${r.seconds.toFixed(1)} s`];
+  if (r.task === 'summarize') {
+    lines.push('              ROUGE-1  ROUGE-2  ROUGE-L  ROUGE-Lsum  (F1 ×100)');
+    const row = (name: string, x: NonNullable<Seq2seqEvalReport['model']['rouge']>) =>
+      `${name.padEnd(12)}  ${pct(x.rouge1).padStart(7)}  ${pct(x.rouge2).padStart(7)}  ${pct(x.rougeL).padStart(7)}  ${pct(x.rougeLsum).padStart(10)}`;
+    lines.push(row('model', r.model.rouge!));
+    for (const [name, b] of Object.entries(r.baselines)) if (b.rouge) lines.push(row(name.replace('lead', 'lead-'), b.rouge));
+  } else {
+    lines.push(`BLEU          model ${r.model.bleu!.toFixed(2)}   echo baseline ${r.baselines['echo']!.bleu!.toFixed(2)}`);
+  }
+  lines.push(`perplexity    ${r.perplexity.toFixed(2)} (${r.referenceTokens} reference tokens)`);
+  lines.push(`mean output length ${r.model.meanLength.toFixed(1)} tokens`);
+  return `${lines.join('\n')}\n`;
+}

@@ -1,0 +1,59 @@
+/**
+ * `longhand reply --model DIR|RUN TEXT [--json]`: a dialogue reply from a seq2seq model. Sampling at
+ * temperature 0.8 with seed 0 by default (the same message gives the same reply); `--temperature 0` decodes
+ * with beam search. --json adds the tokens and the attention matrix.
+ */
+import type { Command } from 'commander';
+import { CliError, type CliIo } from '../io.js';
+import type { Register } from '../main.js';
+import { int, loadSeq2seqRef, nonNegative, toCliError, useBackend } from './seq2seq.js';
+
+interface ReplyCliOptions {
+  model: string;
+  temperature: number;
+  seed: number;
+  topK: number;
+  beam: number;
+  maxTokens?: number;
+  json?: boolean;
+}
+
+export const registerReply: Register = (program: Command, io: CliIo, setExit) => {
+  program
+    .command('reply')
+    .description('Reply to a message with a trained seq2seq dialogue model.')
+    .argument('<text...>', 'the message')
+    .requiredOption('--model <dir|run>', 'seq2seq checkpoint directory, or a training run id (its best checkpoint)')
+    .option('--temperature <t>', 'sampling temperature; 0 decodes with beam search', nonNegative, 0.8)
+    .option('--seed <n>', 'sampling seed', (v) => int(v, 0), 0)
+    .option('--top-k <k>', 'sample among the k most likely tokens (0: all)', (v) => int(v, 0), 0)
+    .option('--beam <n>', 'beam width when --temperature is 0', (v) => int(v), 4)
+    .option('--max-tokens <n>', "longest reply in tokens (default: the model's target length)", (v) => int(v))
+    .option('--json', 'print one JSON object with tokens and attention')
+    .action(async (words: string[], o: ReplyCliOptions) => {
+      const message = words.join(' ');
+      if (message.trim() === '') throw new CliError('write a message to reply to');
+      await useBackend('auto', io);
+      const { reply } = await import('../../generate/seq2seq/index.js');
+      const handle = await loadSeq2seqRef(o.model, io);
+      try {
+        const result = (() => {
+          try {
+            return reply(handle, message, {
+              temperature: o.temperature,
+              seed: o.seed,
+              topK: o.topK,
+              beam: o.beam,
+              ...(o.maxTokens !== undefined ? { maxTokens: o.maxTokens } : {}),
+            });
+          } catch (error) {
+            throw toCliError(error);
+          }
+        })();
+        io.out(o.json ? `${JSON.stringify({ ...result, model: o.model, task: handle.task })}\n` : `${result.reply}\n`);
+      } finally {
+        handle.dispose();
+      }
+      setExit(0);
+    });
+};

@@ -1,0 +1,372 @@
+/**
+ * `trainSeq2seq`: one seq2seq training run from its row in the store (kind 'seq2seq') to a final status,
+ * the entry point the worker and `longhand train seq2seq` call. It mirrors trainLanguageModel: the run's life
+ * in SQLite (queued → running ⇄ paused → finished | failed | cancelled | interrupted, each change a row update
+ * and an `onStatus` call), metrics stored in batches, checkpoints through RunCheckpoints (best and last kept),
+ * the generic loop (../loop.ts) over Seq2seqTrainingTask, and resuming from the newest checkpoint whose sha256
+ * matches its row (same weights, Adam state, batcher position and loop state).
+ *
+ * The pairs come from a file (stored in the run's config, so a resume reads it again and refuses it if it
+ * changed) or are given in memory (mined pairs; a resume must be given them again).
+ */
+import path from 'node:path';
+import { currentBackendReport } from '../../compute/backend.js';
+import { tf } from '../../compute/tf.js';
+import { type LoadedSeq2seqCheckpoint, loadSeq2seqCheckpoint } from '../../model/seq2seq/checkpoint.js';
+import { type Seq2seqCodec, buildCodec } from '../../model/seq2seq/codec.js';
+import { Seq2seqModel } from '../../model/seq2seq/model.js';
+import type { Seq2seqConfig } from '../../model/seq2seq/types.js';
+import { INTERRUPTED_REASON, type JsonObject, type RunRow, type RunStatus, type Store, openStore } from '../../store/index.js';
+import { PairFileError } from '../../text/pairs/index.js';
+import { RunCheckpoints, UnusableCheckpointError, exportCheckpoint, runModelsDir, toSaved } from '../checkpoints.js';
+import { type LoopOptions, type LoopOutcome, type LoopResult, budgetSteps, runTrainingLoop } from '../loop.js';
+import { acquireRunLock } from '../runLock.js';
+import type { Budget, TrainingHooks } from '../task.js';
+import { type FinalStatus, type TrainingResult, TrainingError } from '../trainLanguageModel.js';
+import { type Seq2seqTrainingConfig, resolveSeq2seqConfig } from './config.js';
+import { type LoadedPairs, type Seq2seqPairsSource, encodePairs, loadPairs } from './data.js';
+import { type Seq2seqTrainState, Seq2seqTrainingTask, seq2seqResumeState } from './task.js';
+
+export interface Seq2seqTrainingSpec {
+  /** A run row of kind 'seq2seq': queued for a new run; for a resume also interrupted (or running/paused with a dead owner). */
+  runId: number;
+  /** An open store, or the data directory to open one in (closed at the end). One of the two. */
+  store?: Store;
+  dataDir?: string;
+  /** The pairs of a new run; a resume reads the file the run recorded unless given pairs again. */
+  pairs?: Seq2seqPairsSource;
+  /** Settings over the task's defaults (new runs; a resume uses the run's stored config). */
+  config?: Partial<Seq2seqTrainingConfig>;
+  budget?: Budget;
+  /** After a finished run, a verified copy of the best checkpoint goes here. */
+  outDir?: string;
+  resume?: boolean;
+  loop?: Partial<Pick<LoopOptions, 'progressIntervalMs' | 'clock' | 'smoothing' | 'minDelta' | 'testAtEnd'>>;
+}
+
+const RESUMABLE: readonly RunStatus[] = ['queued', 'interrupted', 'running', 'paused'];
+
+export async function trainSeq2seq(spec: Seq2seqTrainingSpec, hooks: TrainingHooks = {}): Promise<TrainingResult> {
+  if (!spec.store && !spec.dataDir) throw new TrainingError('trainSeq2seq needs a store or a data directory');
+  const store = spec.store ?? openStore(spec.dataDir!);
+  try {
+    return await new Seq2seqRunSession(store, spec, hooks).run();
+  } finally {
+    if (!spec.store) store.close();
+  }
+}
+
+interface Prepared {
+  config: Seq2seqTrainingConfig;
+  task: Seq2seqTrainingTask;
+  resumedFrom: { step: number; loop: Seq2seqTrainState['loop'] } | null;
+}
+
+class RunFailure extends Error {}
+
+class Seq2seqRunSession {
+  private status: RunStatus = 'queued';
+  private readonly warnings: string[] = [];
+  private readonly backend = backendName();
+
+  constructor(
+    private readonly store: Store,
+    private readonly spec: Seq2seqTrainingSpec,
+    private readonly hooks: TrainingHooks,
+  ) {}
+
+  async run(): Promise<TrainingResult> {
+    const run = this.checkRun();
+    this.status = run.status;
+    const lock = acquireRunLock(runModelsDir(this.store, this.spec.runId), this.spec.runId);
+    let prepared: Prepared | null = null;
+    try {
+      if (this.status === 'running' || this.status === 'paused') this.setStatus('interrupted', INTERRUPTED_REASON);
+      try {
+        prepared = await this.prepare(run);
+      } catch (error) {
+        if (!(error instanceof RunFailure)) throw error;
+        this.setStatus('failed', error.message);
+        return this.result('failed', 'error', null, null, { error: error.message });
+      }
+      this.setStatus('running', undefined, this.backend);
+      return await this.train(prepared);
+    } catch (error) {
+      if (error instanceof TrainingError) throw error;
+      this.failQuietly(oneLine(error));
+      throw error;
+    } finally {
+      prepared?.task.dispose();
+      lock.release();
+    }
+  }
+
+  private checkRun(): RunRow {
+    const { runId, resume } = this.spec;
+    const run = this.store.runs.get(runId);
+    if (!run) throw new TrainingError(`there is no run ${runId}`);
+    if (run.kind !== 'seq2seq') throw new TrainingError(`run ${runId} is a ${run.kind} run, not a seq2seq model`);
+    if (resume && !RESUMABLE.includes(run.status)) throw new TrainingError(`run ${runId} is ${run.status}; only interrupted (or queued) runs can be resumed`);
+    if (!resume && run.status !== 'queued') throw new TrainingError(`run ${runId} is ${run.status}, not queued (resume it instead)`);
+    return run;
+  }
+
+  private async prepare(run: RunRow): Promise<Prepared> {
+    const { spec, store } = this;
+    const config = spec.resume ? storedConfig(run) : resolveOrFail({ ...spec.config, ...(spec.budget ? { budget: spec.budget } : {}) });
+    const source = spec.pairs ?? (spec.resume ? storedSource(run) : null);
+    if (!source) {
+      throw new TrainingError(spec.resume ? `run ${run.id} was trained on pairs given directly; pass the same pairs to resume it` : 'no training pairs: give a pairs file or pairs');
+    }
+    let data: LoadedPairs;
+    try {
+      data = await loadPairs(source, config.validationFraction);
+    } catch (error) {
+      const message = error instanceof PairFileError || error instanceof Error ? error.message : String(error);
+      if (spec.resume) throw new TrainingError(message);
+      throw new RunFailure(message);
+    }
+    if (!spec.resume) store.runs.updateConfig(run.id, { ...config, pairs: data.stored } as unknown as JsonObject);
+
+    const resume = spec.resume ? await this.findResumePoint(data) : null;
+    let codec: Seq2seqCodec;
+    let model: Seq2seqModel;
+    if (resume) {
+      codec = resume.loaded.codec;
+      model = Seq2seqModel.fromWeights(resume.loaded.config, resume.loaded.weights);
+      tf.dispose(Object.values(resume.loaded.weights));
+    } else {
+      try {
+        codec = buildCodec(data.train, { level: config.level, shared: config.sharedVocab, ...(config.vocabSize ? { vocabSize: config.vocabSize } : {}) });
+      } catch (error) {
+        throw new RunFailure(oneLine(error));
+      }
+      model = Seq2seqModel.init(modelConfig(config, codec), config.seed);
+    }
+    const train = encodePairs(codec, data.train, config.maxSourceLen, config.maxTargetLen, config.copy);
+    const validation = encodePairs(codec, data.validation, config.maxSourceLen, config.maxTargetLen, config.copy);
+    if (train.dropped + validation.dropped > 0) this.warnings.push(`${train.dropped + validation.dropped} pairs have no source tokens and were left out`);
+    if (train.encoded.length === 0) {
+      model.dispose();
+      if (resume) tf.dispose(resume.optimizer.tensors.map((t) => t.tensor));
+      throw new RunFailure('no usable training pairs (every source is empty)');
+    }
+    try {
+      const task = new Seq2seqTrainingTask({
+        model,
+        codec,
+        config,
+        train: train.encoded,
+        validation: validation.encoded,
+        data: { sha256: data.sha256, pairs: data.train.length + data.validation.length },
+        ...(resume ? { resume: { optimizer: resume.optimizer, batcher: resume.train.batcher } } : {}),
+      });
+      return { config, task, resumedFrom: resume ? { step: resume.step, loop: resume.train.loop } : null };
+    } finally {
+      if (resume) tf.dispose(resume.optimizer.tensors.map((t) => t.tensor));
+    }
+  }
+
+  private async findResumePoint(data: LoadedPairs): Promise<ResumePoint | null> {
+    const { store, spec } = this;
+    const found = await new RunCheckpoints(store, spec.runId).prepareResume(async (dir, row): Promise<ResumePoint> => {
+      const loaded = await loadSeq2seqCheckpoint(dir, { expectedSha256: row.sha256 });
+      const state = seq2seqResumeState(loaded);
+      if (typeof state === 'string') {
+        disposeLoaded(loaded);
+        throw new UnusableCheckpointError(`${dir}: ${state}`);
+      }
+      return { step: row.step, loaded, ...state };
+    });
+    this.warnings.push(...found.rejected.map((r) => `could not use checkpoint at ${r}`));
+    if (!found.row && found.rejected.length > 0) this.warnings.push('no usable checkpoint is left: training starts again from step 0');
+    const point = found.row ? found.loaded : null;
+    if (point && point.train.data.sha256 !== data.sha256) {
+      disposeLoaded(point.loaded);
+      throw new TrainingError(`the training pairs of run ${spec.runId} have changed since it started; start a new run`);
+    }
+    store.metrics.deleteAfter(spec.runId, point?.step ?? -1);
+    return point;
+  }
+
+  private async train(p: Prepared): Promise<TrainingResult> {
+    const { store, spec, hooks } = this;
+    const { config } = p;
+    const options: LoopOptions = {
+      budget: config.budget,
+      schedule: { peak: config.lr, warmupSteps: config.warmupSteps, decay: config.decay, minFraction: config.minLrFraction },
+      evalEvery: config.evalEvery,
+      evalMaxTokens: config.evalMaxTokens,
+      patience: config.patience,
+      minDelta: 0,
+      divergenceFactor: config.divergenceFactor,
+      sampleEvery: config.sampleEvery,
+      checkpointEvery: config.checkpointEvery,
+      checkpointMinutes: config.checkpointMinutes,
+      logEvery: config.logEvery,
+      progressIntervalMs: 250,
+      smoothing: 0.05,
+      testAtEnd: false,
+      ...spec.loop,
+    };
+    let result: LoopResult;
+    try {
+      result = await runTrainingLoop(
+        p.task,
+        options,
+        {
+          ...hooks,
+          onMetrics: (points) => {
+            store.metrics.add(spec.runId, points);
+            hooks.onMetrics?.(points);
+          },
+          onPauseChange: (paused) => this.setStatus(paused ? 'paused' : 'running'),
+        },
+        new RunCheckpoints(store, spec.runId),
+        p.resumedFrom?.loop,
+      );
+    } catch (error) {
+      const message = oneLine(error);
+      this.failQuietly(message);
+      return this.result('failed', 'error', p, null, { error: message });
+    }
+    const final: FinalStatus =
+      result.outcome === 'completed' || result.outcome === 'early-stopped' ? 'finished' : result.outcome === 'diverged' ? 'failed' : result.outcome;
+    let outDir: string | undefined;
+    if (final === 'finished' && spec.outDir) {
+      const best = store.checkpoints.best(spec.runId);
+      try {
+        if (!best) throw new Error('the run has no checkpoint');
+        await exportCheckpoint(toSaved(store, best).dir, best.sha256, spec.outDir);
+        outDir = path.resolve(spec.outDir);
+      } catch (error) {
+        const message = `training finished, but writing the best checkpoint to ${spec.outDir} failed: ${oneLine(error)}`;
+        this.failQuietly(message);
+        return this.result('failed', result.outcome, p, result, { error: message });
+      }
+    }
+    if (this.status === 'paused') this.setStatus(final === 'cancelled' ? 'cancelled' : 'running');
+    if (final === 'failed') this.setStatus('failed', result.reason);
+    else if (final === 'interrupted') this.setStatus('interrupted', 'stopped before the end; it can be resumed from its last checkpoint');
+    else if (this.status !== final) this.setStatus(final);
+    return this.result(final, result.outcome, p, result, {
+      ...(final === 'failed' && result.reason ? { error: result.reason } : {}),
+      ...(result.reason ? { reason: result.reason } : {}),
+      ...(outDir ? { outDir } : {}),
+    });
+  }
+
+  private setStatus(to: RunStatus, error?: string, backend?: string): void {
+    const row = this.store.runs.transition(this.spec.runId, to, { ...(error ? { error } : {}), ...(backend ? { backend } : {}) });
+    this.status = row.status;
+    this.hooks.onStatus?.({ status: to, ...(error ? { error } : {}) });
+  }
+
+  private failQuietly(message: string): void {
+    try {
+      if (this.status === 'paused') this.setStatus('running');
+      if (this.status !== 'failed' && this.status !== 'finished' && this.status !== 'cancelled') this.setStatus('failed', message);
+    } catch {
+      // the original error matters more
+    }
+  }
+
+  private result(status: FinalStatus, outcome: LoopOutcome | 'error', p: Prepared | null, r: LoopResult | null, extra: Partial<TrainingResult>): TrainingResult {
+    const { store, spec } = this;
+    const best = store.checkpoints.best(spec.runId);
+    const last = store.checkpoints.last(spec.runId);
+    const state = r?.state ?? p?.resumedFrom?.loop ?? null;
+    const perEpoch = p?.task.stepsPerEpoch ?? 1;
+    return {
+      runId: spec.runId,
+      status,
+      outcome,
+      backend: this.backend,
+      step: state?.step ?? 0,
+      totalSteps: p ? budgetSteps(p.config.budget, perEpoch) : null,
+      epoch: p ? (state?.step ?? 0) / perEpoch : 0,
+      resumedFromStep: p?.resumedFrom?.step ?? null,
+      trainLoss: state?.smoothedLoss ?? null,
+      finalValLoss: r?.finalValLoss ?? null,
+      bestValLoss: state?.bestValLoss ?? null,
+      testLoss: r?.testLoss ?? null,
+      tokensPerSec: r && r.sessionTrainMs > 0 ? (r.sessionTokens * 1000) / r.sessionTrainMs : null,
+      elapsedSeconds: (state?.elapsedMs ?? 0) / 1000,
+      bestCheckpoint: best ? toSaved(store, best) : null,
+      lastCheckpoint: last ? toSaved(store, last) : null,
+      vocabSize: p?.task.model.config.targetVocabSize ?? 0,
+      parameters: p ? p.task.model.variables().reduce((n, v) => n + v.size, 0) : 0,
+      warnings: this.warnings,
+      ...extra,
+    };
+  }
+}
+
+interface ResumePoint {
+  step: number;
+  loaded: LoadedSeq2seqCheckpoint;
+  optimizer: { kind: 'adam'; step: number; tensors: { name: string; tensor: tf.Tensor }[] };
+  train: Seq2seqTrainState;
+}
+
+/** The model config for a training config and the tokenizers built for it. */
+export function modelConfig(config: Seq2seqTrainingConfig, codec: Seq2seqCodec): Seq2seqConfig {
+  return {
+    sourceVocabSize: codec.source.vocabSize,
+    targetVocabSize: codec.target.vocabSize,
+    sharedEmbedding: codec.shared,
+    embedDim: config.embed,
+    hiddenSize: config.hidden,
+    layers: config.layers,
+    bidirectional: config.bidirectional,
+    attention: config.attention,
+    luongScore: config.luongScore,
+    copy: config.copy,
+    coverage: config.coverage,
+    dropout: config.dropout,
+    maxSourceLen: config.maxSourceLen,
+    maxTargetLen: config.maxTargetLen,
+    specials: codec.specials,
+    sourceSpecials: { pad: 0, unk: 3 },
+  };
+}
+
+function storedConfig(run: RunRow): Seq2seqTrainingConfig {
+  const { pairs: _pairs, ...stored } = run.config as Partial<Seq2seqTrainingConfig> & { pairs?: unknown };
+  try {
+    return resolveSeq2seqConfig(stored);
+  } catch (error) {
+    throw new TrainingError(`run ${run.id} has an invalid stored config: ${oneLine(error)}`);
+  }
+}
+
+function storedSource(run: RunRow): Seq2seqPairsSource | null {
+  const pairs = (run.config as { pairs?: { kind?: string; path?: unknown; validPath?: unknown } }).pairs;
+  if (pairs?.kind === 'file' && typeof pairs.path === 'string') {
+    return { kind: 'file', path: pairs.path, ...(typeof pairs.validPath === 'string' ? { validPath: pairs.validPath } : {}) };
+  }
+  return null;
+}
+
+function resolveOrFail(partial: Partial<Seq2seqTrainingConfig>): Seq2seqTrainingConfig {
+  try {
+    return resolveSeq2seqConfig(partial);
+  } catch (error) {
+    throw new TrainingError(oneLine(error));
+  }
+}
+
+function disposeLoaded(loaded: LoadedSeq2seqCheckpoint): void {
+  tf.dispose(Object.values(loaded.weights));
+  if (loaded.optimizer) tf.dispose(loaded.optimizer.state.map((s) => s.tensor));
+}
+
+function backendName(): string {
+  const tfName = tf.getBackend();
+  const report = currentBackendReport();
+  return report && report.tfBackend === tfName ? report.backend : tfName;
+}
+
+function oneLine(error: unknown): string {
+  return (error instanceof Error ? error.message : String(error)).split('\n')[0]!;
+}

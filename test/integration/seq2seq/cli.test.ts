@@ -1,0 +1,131 @@
+/**
+ * The seq2seq commands end to end, in-process through main() with a temporary data directory: `train seq2seq`
+ * records a 'seq2seq' run with metrics and checkpoints and exports the best one; `summarize`, `reply` and `eval`
+ * use it (JSON with tokens and attention; ROUGE with lead baselines; BLEU and perplexity); an interrupted run
+ * resumes to the end; pairs mined from a writer's document train through the same entry point.
+ */
+import { promises as fs } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { main } from '../../../src/cli/main.js';
+import { openStore } from '../../../src/store/index.js';
+import { minePairs } from '../../../src/text/pairs/index.js';
+import { trainSeq2seq } from '../../../src/train/seq2seq/run.js';
+import { INTERRUPT } from '../../../src/train/task.js';
+import { captureIo } from '../../helpers/cli.js';
+import { useBackend } from '../../helpers/tf.js';
+import { useTempDir } from '../../unit/store/tempDir.js';
+
+const fixtures = fileURLToPath(new URL('../../fixtures/', import.meta.url));
+const summaries = path.join(fixtures, 'seq2seq', 'summaries.jsonl');
+const dialogue = path.join(fixtures, 'seq2seq', 'dialogue.tsv');
+const small = ['--embed', '16', '--hidden', '16', '--dropout', '0', '--warmup', '0', '--lr', '0.02', '--eval-every', '10', '--sample-every', '10', '--backend', 'wasm'];
+
+describe('seq2seq commands', () => {
+  const tmp = useTempDir();
+  const run = async (...argv: string[]) => {
+    const io = captureIo({ ...process.env, LONGHAND_HOME: path.join(tmp(), 'home') });
+    const code = await main(argv, io);
+    return { code, out: io.stdout(), err: io.stderr() };
+  };
+
+  it('trains a summarizer, then summarizes and evaluates with it', async () => {
+    const out = path.join(tmp(), 'model');
+    const train = await run('train', 'seq2seq', '--pairs', summaries, '--valid', summaries, '--task', 'summarize', '--coverage', ...small, '--steps', '30', '--out', out, '--json');
+    expect(train.err).toBe('');
+    expect(train.code).toBe(0);
+    const lines = train.out.trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
+    const result = lines.at(-1)!;
+    expect(result).toMatchObject({ type: 'result', status: 'finished', step: 30 });
+    expect(lines.some((l) => typeof l.sample === 'string')).toBe(true);
+    const store = openStore(path.join(tmp(), 'home'));
+    try {
+      const row = store.runs.get(result.runId as number)!;
+      expect(row.kind).toBe('seq2seq');
+      expect(row.config).toMatchObject({ task: 'summarize', coverage: true, copy: true, pairs: { kind: 'file', path: summaries } });
+      expect(store.checkpoints.best(row.id)).toBeTruthy();
+      const metrics = store.metrics.list(row.id);
+      expect(metrics.some((m) => m.name === 'loss' && m.split === 'validation')).toBe(true);
+    } finally {
+      store.close();
+    }
+    expect((await fs.readdir(out)).sort()).toContain('seq2seq.json');
+
+    const input = path.join(tmp(), 'article.txt');
+    await fs.writeFile(input, 'Harbour Lights\n\nMarguerite Okonkwo-Vale opened a bakery in Zanzibarville on Monday. Queues formed before dawn.');
+    const s = await run('summarize', '--model', out, '--input', input, '--beam', '3', '--json');
+    expect(s.code).toBe(0);
+    const summary = JSON.parse(s.out) as { summary: string; sourceTokens: string[]; summaryTokens: string[]; attention: number[][] };
+    expect(summary.sourceTokens).toContain('Zanzibarville');
+    expect(summary.attention).toHaveLength(summary.summaryTokens.length);
+    for (const row of summary.attention) expect(row).toHaveLength(summary.sourceTokens.length);
+    expect(summary.summaryTokens.length).toBeGreaterThan(0);
+
+    const e = await run('eval', '--model', out, '--pairs', summaries, '--json');
+    expect(e.code).toBe(0);
+    const report = JSON.parse(e.out) as { pairs: number; perplexity: number; model: { rouge: { rouge1: number } }; baselines: Record<string, { rouge: { rouge1: number } }> };
+    expect(report.pairs).toBe(5);
+    expect(report.perplexity).toBeGreaterThan(1);
+    expect(report.model.rouge.rouge1).toBeGreaterThanOrEqual(0);
+    // The lead sentence is the reference here, so lead-1 is perfect.
+    expect(report.baselines.lead1!.rouge.rouge1).toBeCloseTo(1, 5);
+    const plain = await run('eval', '--model', out, '--pairs', summaries);
+    expect(plain.out).toMatch(/lead-3/);
+
+    const missing = await run('summarize', '--model', path.join(tmp(), 'nothing'), '--input', input);
+    expect(missing.code).toBe(1);
+    expect(missing.err).toMatch(/^longhand: checkpoint .* does not exist\n$/);
+  }, 120_000);
+
+  it('trains a dialogue model and replies; refuses a malformed pairs file with its line numbers', async () => {
+    const out = path.join(tmp(), 'chat');
+    const train = await run('train', 'seq2seq', '--pairs', dialogue, '--task', 'dialogue', '--valid-fraction', '0', '--attention', 'bahdanau', ...small, '--steps', '20', '--out', out);
+    expect(train.code).toBe(0);
+    expect(train.out).toMatch(/finished/);
+    const r = await run('reply', '--model', out, 'Shall', 'we', 'eat', 'now?', '--json', '--seed', '3');
+    expect(r.code).toBe(0);
+    const reply = JSON.parse(r.out) as { reply: string; tokens: string[]; sourceTokens: string[]; attention: number[][] };
+    expect(reply.sourceTokens).toEqual(['Shall', 'we', 'eat', 'now', '?']);
+    expect(reply.attention).toHaveLength(reply.tokens.length);
+    const again = await run('reply', '--model', out, 'Shall', 'we', 'eat', 'now?', '--json', '--seed', '3');
+    expect(JSON.parse(again.out)).toEqual(reply);
+    const e = await run('eval', '--model', out, '--pairs', dialogue, '--json');
+    const report = JSON.parse(e.out) as { task: string; model: { bleu: number }; baselines: { echo: { bleu: number } }; perplexity: number };
+    expect(report.task).toBe('dialogue');
+    expect(Number.isFinite(report.model.bleu) && Number.isFinite(report.baselines.echo.bleu) && report.perplexity > 1).toBe(true);
+
+    const bad = await run('train', 'seq2seq', '--pairs', path.join(fixtures, 'pairs', 'malformed.jsonl'), '--steps', '2', '--backend', 'wasm');
+    expect(bad.code).toBe(1);
+    expect(bad.err).toMatch(/malformed\.jsonl: \d+ malformed lines? \(line \d+/);
+  }, 120_000);
+
+  it('resumes an interrupted run, and trains on pairs mined from a document', async () => {
+    await useBackend('wasm');
+    const home = path.join(tmp(), 'home');
+    const store = openStore(home);
+    try {
+      const config = { task: 'dialogue' as const, embed: 8, hidden: 8, dropout: 0, evalEvery: 5, sampleEvery: 0, validationFraction: 0, budget: { steps: 12 }, checkpointEvery: 4, checkpointMinutes: 0 };
+      const id = store.runs.create({ kind: 'seq2seq', name: 'resume' }).id;
+      const controller = new AbortController();
+      const first = await trainSeq2seq(
+        { runId: id, store, pairs: { kind: 'file', path: dialogue }, config, loop: { progressIntervalMs: 0 } },
+        { signal: controller.signal, onProgress: (p) => void (p.step >= 6 && controller.abort(INTERRUPT)) },
+      );
+      expect(first.status).toBe('interrupted');
+      const second = await trainSeq2seq({ runId: id, store, resume: true });
+      expect(second).toMatchObject({ status: 'finished', step: 12 });
+      expect(second.resumedFromStep).toBeGreaterThanOrEqual(4);
+
+      const story = await fs.readFile(path.join(fixtures, 'pairs', 'story.txt'), 'utf8');
+      const mined = minePairs(story, { docId: 'story' });
+      expect(mined.length).toBeGreaterThan(0);
+      const minedId = store.runs.create({ kind: 'seq2seq', name: 'mined' }).id;
+      const trained = await trainSeq2seq({ runId: minedId, store, pairs: { kind: 'pairs', label: 'story.txt', pairs: mined }, config: { ...config, budget: { steps: 3 } } });
+      expect(trained.status).toBe('finished');
+      expect(store.runs.get(minedId)!.config).toMatchObject({ pairs: { kind: 'pairs', label: 'story.txt', count: mined.length } });
+    } finally {
+      store.close();
+    }
+  }, 120_000);
+});

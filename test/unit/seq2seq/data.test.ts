@@ -1,0 +1,60 @@
+/** Seq2seq training data: the validation split, length-bucketed batches that resume exactly, settings. */
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { resolveSeq2seqConfig } from '../../../src/train/seq2seq/config.js';
+import { BucketBatcher, evaluationBatches, loadPairs } from '../../../src/train/seq2seq/data.js';
+import { reversePairs } from './helpers.js';
+
+const fixtures = fileURLToPath(new URL('../../fixtures/seq2seq/', import.meta.url));
+
+describe('seq2seq training data', () => {
+  it('reads pairs files, splits validation by id, and takes a validation file as given', async () => {
+    const split = await loadPairs({ kind: 'file', path: path.join(fixtures, 'summaries.jsonl') }, 0.4);
+    expect(split.train.length + split.validation.length).toBe(5);
+    expect(split.validation.length).toBeGreaterThan(0);
+    expect(split.stored).toEqual({ kind: 'file', path: path.join(fixtures, 'summaries.jsonl') });
+    const again = await loadPairs({ kind: 'file', path: path.join(fixtures, 'summaries.jsonl') }, 0.4);
+    expect(again.sha256).toBe(split.sha256);
+    const given = await loadPairs({ kind: 'file', path: path.join(fixtures, 'summaries.jsonl'), validPath: path.join(fixtures, 'dialogue.tsv') }, 0.4);
+    expect([given.train.length, given.validation.length]).toEqual([5, 5]);
+    const mined = await loadPairs({ kind: 'pairs', label: 'notes', pairs: [{ source: 'a b', target: 'b' }] }, 0);
+    expect(mined.stored).toEqual({ kind: 'pairs', label: 'notes', count: 1 });
+    await expect(loadPairs({ kind: 'pairs', label: 'none', pairs: [] }, 0)).rejects.toThrow(/no pairs/);
+  });
+
+  it('batches similar lengths together, covers every pair once per epoch and resumes exactly', () => {
+    const examples = reversePairs(100, 2, 30, 5, 3);
+    const batcher = new BucketBatcher(examples, 8, 42);
+    expect(batcher.batchesPerEpoch).toBe(13);
+    const seen: number[] = [];
+    let spread = 0;
+    for (let i = 0; i < 13; i++) {
+      const batch = batcher.next();
+      seen.push(...batch.map((e) => examples.indexOf(e)));
+      const lengths = batch.map((e) => e.source.ids.length);
+      spread = Math.max(spread, Math.max(...lengths) - Math.min(...lengths));
+    }
+    expect(new Set(seen).size).toBe(100);
+    expect(spread).toBeLessThan(10);
+    const state = batcher.state;
+    const next = batcher.next();
+    expect(new BucketBatcher(examples, 8, 42, state).next()).toEqual(next);
+    expect(state.epoch).toBe(0);
+    expect(batcher.state).toEqual({ epoch: 1, index: 1 });
+  });
+
+  it('evaluates a fixed prefix of pairs up to a token budget', () => {
+    const examples = reversePairs(20, 4, 4, 5, 1);
+    const batches = evaluationBatches(examples, 8, 25);
+    expect(batches.flat()).toHaveLength(5);
+  });
+
+  it('resolves task defaults and refuses bad settings in one line', () => {
+    expect(resolveSeq2seqConfig({ task: 'dialogue' })).toMatchObject({ copy: false, maxSourceLen: 40, batch: 32 });
+    expect(resolveSeq2seqConfig({})).toMatchObject({ task: 'summarize', copy: true, maxSourceLen: 400 });
+    expect(() => resolveSeq2seqConfig({ hidden: 7, bidirectional: true })).toThrow(/even hidden size/);
+    expect(() => resolveSeq2seqConfig({ cell: 'gru' as never })).toThrow(/LSTM/);
+    expect(() => resolveSeq2seqConfig({ lr: -1 })).toThrow(/learning rate/);
+  });
+});
