@@ -155,7 +155,8 @@ export class TrainingScheduler {
         return;
       case 'sample': {
         store.samples.add(row.id, event.step, event.text);
-        this.#ctx.events.emit({ name: 'run.progress', payload: { ...this.#progressEvent(row.id, event.step), sample: event.text } });
+        // The sample belongs to its own step: the latest progress the worker sent can be a few steps older.
+        this.#ctx.events.emit({ name: 'run.progress', payload: { ...this.#progressEvent(row.id, event.step), step: event.step, sample: event.text } });
         return;
       }
       case 'checkpoint':

@@ -1,7 +1,7 @@
 import { fireEvent, render, screen, waitFor, within } from '@testing-library/svelte';
 import { describe, expect, it } from 'vitest';
 import { ApiError } from '../../src/contract/index.js';
-import { LibraryModel, type FileSource, LibraryPane } from './subjects.js';
+import { LibraryModel, type FileSource, LibraryPane, refusalReason } from './subjects.js';
 import { deferred, fakeApi, settle } from './fakeApi.js';
 import { corpus, stats } from './fixtures.js';
 
@@ -99,7 +99,8 @@ describe('LibraryPane', () => {
     const fake = fakeApi({
       'corpora.list': () => ({ corpora: [] }),
       'corpora.importFiles': ({ files }) => {
-        if (files[0]!.name === 'bad.txt') throw new ApiError('ValidationError', 'bad.txt is not UTF-8 text');
+        // What the service says when nothing could be imported into a corpus that does not exist yet.
+        if (files[0]!.name === 'bad.txt') throw new ApiError('ValidationError', 'Nothing was imported (bad.txt: is not valid UTF-8 (bad byte 0xE9 at offset 3)).');
         return { corpus: { ...corpus, name: 'Poems' }, files: [{ name: files[0]!.name, status: 'added', words: 3 }] };
       },
       'corpora.stats': () => ({ ...stats, name: 'Poems' }),
@@ -112,7 +113,7 @@ describe('LibraryPane', () => {
     await model.importFiles([source('huge.txt', 40 * 1024 * 1024), source('bad.txt'), source('a.txt'), source('b.txt')]);
     expect(model.imports.map((i) => i.line)).toEqual([
       'huge.txt refused: 40 MB is larger than the 32 MB limit',
-      'bad.txt refused: bad.txt is not UTF-8 text',
+      'bad.txt refused: is not valid UTF-8 (bad byte 0xE9 at offset 3)',
       'a.txt added — 3 words',
       'b.txt added — 3 words',
     ]);
@@ -149,5 +150,13 @@ describe('LibraryPane', () => {
     await fireEvent.click(screen.getByRole('button', { name: 'Remove corpus' }));
     await fireEvent.keyDown(screen.getByRole('alertdialog'), { key: 'Escape' });
     expect(screen.queryByRole('alertdialog')).toBeNull();
+  });
+
+  it('keeps the reason of a refusal without repeating the file name, and other messages whole', () => {
+    expect(refusalReason('Nothing was imported (a.pdf: unsupported file type .pdf (Longhand imports .txt)).', 'a.pdf')).toBe(
+      'unsupported file type .pdf (Longhand imports .txt)',
+    );
+    expect(refusalReason('Nothing was imported (a.pdf: x; b.pdf: y).', 'c.pdf')).toBe('Nothing was imported (a.pdf: x; b.pdf: y).');
+    expect(refusalReason('The worker is restarting.', 'a.pdf')).toBe('The worker is restarting.');
   });
 });

@@ -195,7 +195,8 @@ export function ghostKeymap(plugin: ViewPlugin<Requester>): KeyBinding[] {
 const ghostTheme = EditorView.baseTheme({
   // Inherit font, line height and wrapping: the ghost must not change the line's metrics.
   '.cm-ghost': { opacity: '0.42', font: 'inherit', lineHeight: 'inherit', pointerEvents: 'none' },
-  '.cm-tooltip .cm-ghost-list': { listStyle: 'none', margin: '0', padding: '4px 0', maxWidth: '36em', font: 'inherit' },
+  // The list is the tooltip's own element (CodeMirror adds cm-tooltip to it), not a child of one.
+  '.cm-tooltip.cm-ghost-list': { listStyle: 'none', margin: '0', padding: '4px 0', maxWidth: '36em', font: 'inherit' },
   '.cm-ghost-list [role=option]': { padding: '2px 10px', cursor: 'pointer', whiteSpace: 'pre-wrap' },
   '.cm-ghost-list [aria-selected=true]': { background: 'var(--accent-soft, #dde7f5)' },
 });

@@ -1,5 +1,5 @@
 /** Small display helpers: counts, sizes, durations, losses, error messages. Pure, DOM-free. */
-import { isApiError } from './api.js';
+import { isApiError, type RunStatus } from './api.js';
 
 const integer = new Intl.NumberFormat('en', { maximumFractionDigits: 0 });
 
@@ -61,3 +61,16 @@ export function formatDate(iso: string): string {
   if (Number.isNaN(date.getTime())) return iso;
   return date.toLocaleString(undefined, { dateStyle: 'medium', timeStyle: 'short' });
 }
+
+const RUN_STATUS_TEXT: Record<RunStatus, string> = {
+  queued: 'Queued',
+  running: 'Running',
+  paused: 'Paused',
+  finished: 'Finished',
+  failed: 'Failed',
+  cancelled: 'Cancelled',
+  interrupted: 'Interrupted (can be resumed)',
+};
+
+/** A run's status in words ("Interrupted (can be resumed)"). */
+export const formatStatus = (status: RunStatus): string => RUN_STATUS_TEXT[status] ?? status;

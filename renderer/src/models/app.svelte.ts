@@ -76,6 +76,7 @@ export class AppModel {
     if (pane === 'training') void this.training.load();
     if (pane === 'models') void this.catalog.load();
     if (pane === 'editor') void this.editor.loadCorpora();
+    if (pane === 'library') void this.library.load();
   }
 
   dispose(): void {

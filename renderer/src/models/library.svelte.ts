@@ -49,6 +49,16 @@ export function describeResult(result: ImportFileResult): string {
   }
 }
 
+/**
+ * Why a lone file was refused, from the error the service gives when nothing at all could be imported into a
+ * corpus that does not exist yet ("Nothing was imported (notes.pdf: unsupported file type .pdf)."): the reason
+ * alone, so the line does not repeat the file name. Any other message is kept whole.
+ */
+export function refusalReason(message: string, name: string): string {
+  const inner = /^Nothing was imported \((.*)\)\.$/s.exec(message)?.[1];
+  return inner?.startsWith(`${name}: `) ? inner.slice(name.length + 2) : message;
+}
+
 export class LibraryModel {
   corpora = $state<CorpusSummary[]>([]);
   selectedId = $state<number | null>(null);
@@ -170,7 +180,7 @@ export class LibraryModel {
     } catch (e) {
       item.phase = 'failed';
       item.outcome = 'refused';
-      item.line = `${file.name} refused: ${errorText(e)}`;
+      item.line = `${file.name} refused: ${refusalReason(errorText(e), file.name)}`;
       return null;
     }
   }
