@@ -24,7 +24,7 @@ export function generateHandlers(ctx: ServiceContext, settings: SettingsService)
     const run = row && store.runs.get(row.runId);
     if (!row || !run) throw notFound('checkpoint', id);
     if (needs && run.kind !== needs) {
-      const what = needs === 'lm' ? 'a language model' : 'a seq2seq (summarizer) model';
+      const what = needs === 'lm' ? 'a language model' : 'an encoder–decoder (seq2seq) model';
       throw invalid(`Checkpoint ${id} ("${run.name}") is not ${what}; choose another model for ${PANE_NAMES[pane]}.`);
     }
     return { id, checkpoint: { dir: path.resolve(ctx.dataDir, row.path), sha256: row.sha256, step: row.step } };

@@ -7,6 +7,7 @@ import { randomInt } from 'node:crypto';
 import { promises as fs } from 'node:fs';
 import { LmConfig, Seq2seqConfig, zodMessage, type ApiHandlers, type ApiParsedInput } from '../contract/index.js';
 import type { NewRun } from '../store/index.js';
+import { seq2seqConfigFromContract } from '../worker/seq2seqConfig.js';
 import type { ServiceContext } from './context.js';
 import { invalid, mapErrors, notFound } from './errors.js';
 import { pathProblem } from './importing.js';
@@ -101,6 +102,11 @@ async function newRun(ctx: ServiceContext, presets: PresetCatalog, input: ApiPar
   else await checkPairsFile(input.pairs.path);
   const parsed = Seq2seqConfig.safeParse({ seed: randomInt(0, 2 ** 32 - 1), ...merged, pairs: input.pairs, task: input.task });
   if (!parsed.success) throw invalid(zodMessage(parsed.error, 'runs.start: the merged config'));
+  try {
+    seq2seqConfigFromContract(parsed.data);
+  } catch (error) {
+    throw invalid(`runs.start: ${error instanceof Error ? error.message : String(error)}.`);
+  }
   return {
     kind: 'seq2seq',
     name: input.name ?? `${input.task === 'summarize' ? 'Summarizer' : 'Dialogue'} (${label})`,

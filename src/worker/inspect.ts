@@ -1,6 +1,6 @@
 /**
- * Checking a folder before Longhand imports it: a Longhand checkpoint (longhand.json) or a plain TF.js Layers
- * model with tokenizer.json beside it. The model is loaded for real (verified against its manifest, topology
+ * Checking a folder before Longhand imports it: a Longhand checkpoint (longhand.json; a language model or a
+ * seq2seq model) or a plain TF.js Layers model with tokenizer.json beside it. The model is loaded for real (verified against its manifest, topology
  * read, weights decoded) and disposed of again; what comes back says what to copy and how to describe it.
  */
 import { promises as fs } from 'node:fs';
@@ -9,16 +9,14 @@ import { ApiError } from '../contract/errors.js';
 import { tf } from '../compute/tf.js';
 import { CheckpointError, METADATA_FILE, MODEL_FILE, TOKENIZER_FILE, loadLanguageModelCheckpoint } from '../model/checkpoint/index.js';
 import { readModelJson } from '../model/checkpoint/fileIO.js';
+import { loadSeq2seqCheckpoint } from '../model/seq2seq/checkpoint.js';
 import { weightEntries } from '../model/weights.js';
 import type { CheckpointInfo } from './jobs.js';
 
 export async function inspectCheckpoint(dir: string, signal: AbortSignal): Promise<CheckpointInfo> {
   const root = path.resolve(dir);
   try {
-    if ((await metadataKind(root)) === 'seq2seq') {
-      // TODO(seq2seq): verify and load a seq2seq checkpoint here once its loader exists (src/model seq2seq).
-      throw new ApiError('Unavailable', 'Importing seq2seq checkpoints is not available in this version yet.');
-    }
+    if ((await metadataKind(root)) === 'seq2seq') return await inspectSeq2seq(root, signal);
     const loaded = await loadLanguageModelCheckpoint(root);
     const tensors: tf.Tensor[] = [...weightEntries(loaded.weights).map(([, t]) => t), ...(loaded.optimizer?.state.map((s) => s.tensor) ?? [])];
     tf.dispose(tensors);
@@ -55,6 +53,35 @@ export async function inspectCheckpoint(dir: string, signal: AbortSignal): Promi
     }
     throw error;
   }
+}
+
+/** A seq2seq checkpoint, verified and loaded (weights decoded, tokenizers read) and disposed of again. */
+async function inspectSeq2seq(root: string, signal: AbortSignal): Promise<CheckpointInfo> {
+  const loaded = await loadSeq2seqCheckpoint(root);
+  tf.dispose([...Object.values(loaded.weights), ...(loaded.optimizer?.state.map((s) => s.tensor) ?? [])]);
+  if (signal.aborted) throw new ApiError('Cancelled', 'Cancelled.');
+  const c = loaded.config;
+  return {
+    kind: 'seq2seq',
+    task: loaded.meta.task,
+    step: loaded.meta.step,
+    metrics: loaded.meta.metrics,
+    config: {
+      level: loaded.codec.level,
+      vocabSize: c.targetVocabSize,
+      embed: c.embedDim,
+      hidden: c.hiddenSize,
+      layers: c.layers,
+      cell: 'lstm',
+      dropout: c.dropout,
+      attention: c.attention,
+      copy: c.copy,
+      coverage: c.coverage,
+      maxSourceLen: c.maxSourceLen,
+      maxTargetLen: c.maxTargetLen,
+    },
+    files: Object.keys(loaded.digest.files).sort(),
+  };
 }
 
 /** The `kind` longhand.json declares, or null when there is none (a plain Layers model) or it is unreadable. */

@@ -3,24 +3,15 @@
  * A checkpoint's kind (longhand.json) decides which loader reads it; plain TF.js Layers models are language
  * models.
  */
-import { ApiError } from '../contract/errors.js';
 import { inspectCheckpoint, metadataKind } from './inspect.js';
 import type { JobRegistry } from './jobs.js';
 import { lmJobs, loadLanguageModel } from './lmJobs.js';
-
-const notYet = (what: string) => (): Promise<never> =>
-  Promise.reject(new ApiError('Unavailable', `${what} is not available in this version of Longhand yet.`));
+import { loadSeq2seqModel, seq2seqJobs } from './seq2seqJobs.js';
 
 export const builtinJobs: JobRegistry = {
   ...lmJobs,
-  trainSeq2seq: notYet('Training seq2seq models'),
-  loadModel: async (ref) => {
-    const kind = await metadataKind(ref.dir);
-    if (kind === 'seq2seq') return notYet('Loading seq2seq models')();
-    return loadLanguageModel(ref);
-  },
-  summarize: notYet('Summarizing'),
-  reply: notYet('Dialogue'),
+  ...seq2seqJobs,
+  loadModel: async (ref) => ((await metadataKind(ref.dir)) === 'seq2seq' ? loadSeq2seqModel(ref) : loadLanguageModel(ref)),
   inspectCheckpoint,
 };
 

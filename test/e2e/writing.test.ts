@@ -115,7 +115,7 @@ describe('a first writing session', () => {
     await fillTinySettings(app, TINY.steps);
     await training.getByRole('textbox', { name: 'Run name (optional)' }).fill('Tiny');
 
-    await recordTraining(app);
+    await recordTraining(app, 'Tiny');
     await training.getByRole('button', { name: 'Start training' }).click();
     await until(() => training.getByRole('status').first().textContent(), (t) => t === 'Started “Tiny”.', 'the run to start');
     const run = (await app.api.runs.list()).runs.find((r) => r.name === 'Tiny')!;
@@ -289,9 +289,12 @@ async function fillTinySettings(app: E2eApp, steps: string): Promise<void> {
   await number('Budget').blur();
 }
 
-/** Samples the run card every 25 ms inside the page, keeping each new value (the run takes seconds). */
-async function recordTraining(app: E2eApp): Promise<void> {
-  await app.page.evaluate(() => {
+/**
+ * Samples the run card every 25 ms inside the page, keeping each new value (the run takes seconds). Only the card
+ * of the run named `name` counts: until that run starts, the card shows whichever run was selected before.
+ */
+async function recordTraining(app: E2eApp, name: string): Promise<void> {
+  await app.page.evaluate((name: string) => {
     const w = globalThis as unknown as InPage;
     const trace: Trace = { progress: [], eta: [], steps: [], points: [] };
     const keep = <T>(list: T[], value: T | null | undefined) => {
@@ -300,7 +303,7 @@ async function recordTraining(app: E2eApp): Promise<void> {
     w.__lhTrace = trace;
     w.__lhTimer = w.setInterval(() => {
       const card = w.document.querySelector('#pane-training section[aria-labelledby="run-heading"]');
-      if (!card) return;
+      if (!card || card.querySelector('#run-heading')?.textContent !== name) return;
       // position is value/max, or -1 while the bar is indeterminate.
       const position = card.querySelector('progress')?.position as number | undefined;
       if (position !== undefined && position >= 0) keep(trace.progress, position);
@@ -309,7 +312,7 @@ async function recordTraining(app: E2eApp): Promise<void> {
       const points = card.querySelector('figure')?.getAttribute('data-points');
       if (points) keep(trace.points, Number(points));
     }, 25);
-  });
+  }, name);
 }
 
 async function stopRecording(app: E2eApp): Promise<Trace> {

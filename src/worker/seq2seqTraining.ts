@@ -1,0 +1,182 @@
+/**
+ * The worker's seq2seq training job (`JobRegistry.trainSeq2seq`): the same task and loop as
+ * `longhand train seq2seq` (src/train/seq2seq), without SQLite — the service records runs, metrics and
+ * checkpoint rows from the hooks. So here:
+ *
+ * - settings come in the contract's shape (embed, hidden, budget, validationFraction, attention, copy…) and
+ *   map onto Seq2seqTrainingConfig over the task's defaults (what `resolveSeq2seqConfig` refuses — a GRU cell,
+ *   an odd hidden size for the bidirectional encoder — fails the run with its one-line reason);
+ * - pairs come from a pairs file, or are mined from the corpus's documents (./seq2seqMining.ts);
+ * - checkpoints go to `<outputDir>/<step>`, only the best and the last kept (./seq2seqCheckpoints.ts); a resume
+ *   continues from `resumeFrom` (or the newest other checkpoint that verifies) with the same weights, Adam
+ *   state, batcher position and loop state, and refuses pairs that changed since the run started;
+ * - bad input or a divergence rejects with a one-line message (the run fails); the budget and early stopping
+ *   resolve (finished); an aborted signal resolves too (cancelled: the worker decides from the signal).
+ */
+import { type Seq2seqCodec, buildCodec } from '../model/seq2seq/codec.js';
+import { Seq2seqModel } from '../model/seq2seq/model.js';
+import type { Seq2seqConfig as ModelConfig } from '../model/seq2seq/types.js';
+import type { Seq2seqTrainingConfig } from '../train/seq2seq/config.js';
+import { type LoadedPairs, encodePairs, loadPairs } from '../train/seq2seq/data.js';
+import { Seq2seqTrainingTask } from '../train/seq2seq/task.js';
+import { type LoopOptions, budgetSteps, runTrainingLoop } from '../train/loop.js';
+import type { TrainingProgress as LoopProgress } from '../train/task.js';
+import type { Seq2seqTrainingSpec, TrainingHooks, TrainingProgress, TrainingResult } from './jobs.js';
+import { seq2seqConfigFromContract } from './seq2seqConfig.js';
+import { Seq2seqDirectoryCheckpoints, type Seq2seqResumePoint } from './seq2seqCheckpoints.js';
+import { pairsSourceOf } from './seq2seqMining.js';
+
+export async function runSeq2seqTraining(
+  spec: Seq2seqTrainingSpec,
+  hooks: TrainingHooks,
+  options: { loop?: Partial<LoopOptions> } = {},
+): Promise<TrainingResult> {
+  let config: Seq2seqTrainingConfig;
+  try {
+    config = seq2seqConfigFromContract(spec.config);
+  } catch (error) {
+    throw new Error(`invalid seq2seq settings: ${oneLine(error)}`);
+  }
+  let data: LoadedPairs;
+  try {
+    data = await loadPairs(pairsSourceOf(spec.data, config.task), config.validationFraction);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (spec.data.kind === 'file' && (code === 'ENOENT' || code === 'EACCES' || code === 'EISDIR')) {
+      throw new Error(`cannot read the pairs file ${spec.data.path} (${code === 'ENOENT' ? 'it no longer exists' : code === 'EACCES' ? 'permission denied' : 'it is a folder'})`);
+    }
+    throw new Error(oneLine(error));
+  }
+  const checkpoints = new Seq2seqDirectoryCheckpoints(spec.outputDir);
+  const point = await checkpoints.resumePoint(spec.resumeFrom);
+  if (point && point.train.data.sha256 !== data.sha256) {
+    point.dispose();
+    throw new Error('the training pairs have changed since this run started: start a new run to train on them');
+  }
+  const task = createTask(config, data, point);
+  try {
+    const loopOptions: LoopOptions = {
+      budget: config.budget,
+      schedule: { peak: config.lr, warmupSteps: config.warmupSteps, decay: config.decay, minFraction: config.minLrFraction },
+      evalEvery: config.evalEvery,
+      evalMaxTokens: config.evalMaxTokens,
+      patience: config.patience,
+      minDelta: 0,
+      divergenceFactor: config.divergenceFactor,
+      sampleEvery: config.sampleEvery,
+      checkpointEvery: config.checkpointEvery,
+      checkpointMinutes: config.checkpointMinutes,
+      logEvery: config.logEvery,
+      progressIntervalMs: 100,
+      smoothing: 0.05,
+      testAtEnd: false,
+      ...options.loop,
+    };
+    const totalSteps = budgetSteps(config.budget, task.stepsPerEpoch);
+    const result = await runTrainingLoop(
+      task,
+      loopOptions,
+      {
+        signal: hooks.signal,
+        get pauseRequested() {
+          return hooks.pauseRequested;
+        },
+        waitIfPaused: () => hooks.waitIfPaused(),
+        onProgress: (p) => hooks.onProgress(toWorkerProgress(p, totalSteps)),
+        onMetrics: (points) => hooks.onMetrics(points),
+        onSample: (s) => hooks.onSample(s),
+        onCheckpoint: (c) => hooks.onCheckpoint({ ...c, prunedSteps: checkpoints.takePruned() }),
+      },
+      checkpoints,
+      point?.train.loop,
+    );
+    if (result.outcome === 'diverged') throw new Error(result.reason ?? 'training diverged');
+    return { step: result.state.step };
+  } finally {
+    task.dispose();
+  }
+}
+
+/** A new model and tokenizers for the pairs, or the checkpoint's (it takes the resume point's tensors). */
+function createTask(config: Seq2seqTrainingConfig, data: LoadedPairs, point: Seq2seqResumePoint | null): Seq2seqTrainingTask {
+  let codec: Seq2seqCodec;
+  let model: Seq2seqModel;
+  try {
+    if (point) {
+      codec = point.loaded.codec;
+      model = Seq2seqModel.fromWeights(point.loaded.config, point.loaded.weights);
+    } else {
+      try {
+        codec = buildCodec(data.train, { level: config.level, shared: config.sharedVocab, ...(config.vocabSize ? { vocabSize: config.vocabSize } : {}) });
+      } catch (error) {
+        throw new Error(`cannot build the vocabulary: ${oneLine(error)}`);
+      }
+      model = Seq2seqModel.init(modelConfig(config, codec), config.seed);
+    }
+    const train = encodePairs(codec, data.train, config.maxSourceLen, config.maxTargetLen, config.copy);
+    const validation = encodePairs(codec, data.validation, config.maxSourceLen, config.maxTargetLen, config.copy);
+    if (train.encoded.length === 0) {
+      model.dispose();
+      throw new Error('no usable training pairs (every source is empty)');
+    }
+    try {
+      return new Seq2seqTrainingTask({
+        model,
+        codec,
+        config,
+        train: train.encoded,
+        validation: validation.encoded,
+        data: { sha256: data.sha256, pairs: data.train.length + data.validation.length },
+        ...(point ? { resume: { optimizer: point.optimizer, batcher: point.train.batcher } } : {}),
+      });
+    } catch (error) {
+      model.dispose();
+      throw error;
+    }
+  } finally {
+    // The model and trainer hold copies: the checkpoint's own tensors are no longer needed.
+    point?.dispose();
+  }
+}
+
+/**
+ * The model config for a training config and its tokenizers: the same as src/train/seq2seq/run.ts's
+ * `modelConfig`, which cannot be imported here (run.ts brings the store, and the worker bundle must not).
+ */
+function modelConfig(config: Seq2seqTrainingConfig, codec: Seq2seqCodec): ModelConfig {
+  return {
+    sourceVocabSize: codec.source.vocabSize,
+    targetVocabSize: codec.target.vocabSize,
+    sharedEmbedding: codec.shared,
+    embedDim: config.embed,
+    hiddenSize: config.hidden,
+    layers: config.layers,
+    bidirectional: config.bidirectional,
+    attention: config.attention,
+    luongScore: config.luongScore,
+    copy: config.copy,
+    coverage: config.coverage,
+    dropout: config.dropout,
+    maxSourceLen: config.maxSourceLen,
+    maxTargetLen: config.maxTargetLen,
+    specials: codec.specials,
+    sourceSpecials: { pad: 0, unk: 3 },
+  };
+}
+
+function toWorkerProgress(p: LoopProgress, totalSteps: number | null): TrainingProgress {
+  return {
+    step: p.step,
+    ...(totalSteps !== null ? { totalSteps } : {}),
+    epoch: p.epoch,
+    trainLoss: p.trainLoss ?? NaN,
+    ...(p.valLoss !== null ? { valLoss: p.valLoss } : {}),
+    tokensPerSec: p.tokensPerSec ?? 0,
+    etaSeconds: p.etaSeconds,
+    elapsedSeconds: p.elapsedSeconds,
+  };
+}
+
+export function oneLine(error: unknown): string {
+  return (error instanceof Error ? error.message : String(error)).split('\n')[0]!;
+}
