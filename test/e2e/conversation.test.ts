@@ -112,13 +112,17 @@ describe('summaries and dialogue with real seq2seq models', () => {
       const out: number[] = [];
       for (const cell of Array.from(svg.querySelectorAll('rect.cell'))) {
         const row = Number(cell.getAttribute('data-row'));
-        const alpha = Number(/,\s*([\d.]+)\)$/.exec(cell.getAttribute('fill') ?? '')?.[1] ?? NaN);
-        out[row] = (out[row] ?? 0) + alpha;
+        out[row] = (out[row] ?? 0) + Number(cell.getAttribute('data-weight'));
       }
       return out;
     });
     expect(sums).toHaveLength(rows);
     for (const sum of sums) expect(sum).toBeCloseTo(1, 1);
+    // Shades are relative to the largest weight, so the strongest cell is fully dark however flat the attention.
+    const alphas = await heatmap.locator('rect.cell').evaluateAll((cells: InPageElement[]) =>
+      cells.map((cell) => Number(/,\s*([\d.]+)\)$/.exec(cell.getAttribute('fill') ?? '')?.[1] ?? NaN)),
+    );
+    expect(Math.max(...alphas)).toBe(1);
 
     // Pointing at a summary token highlights its row and the source tokens it drew on.
     const readout = summarizer.locator('p.readout');
