@@ -9,6 +9,9 @@ import type { LanguageModel } from '../model/languageModel.js';
 import type { Tokenizer } from '../text/tokenizers/index.js';
 import { Session, type SessionOptions, type SyncReport, commonPrefixLength } from './session.js';
 
+/** Tokens before a session's forced re-prime at which `renew` re-primes it early. */
+export const DEFAULT_RENEW_MARGIN = 128;
+
 export interface ContextCacheOptions extends SessionOptions {
   /** Sessions kept. Default 4. */
   contexts?: number;
@@ -52,6 +55,19 @@ export class ContextCache {
     if (this.sessions.length >= this.size) this.sessions.shift()!.dispose();
     this.sessions.push(session);
     return { session, report: session.prime(text) };
+  }
+
+  /**
+   * Re-primes the most recent session ahead of time when a few more tokens would make `extend` re-prime it
+   * anyway (it has fed more than 2 × contextTokens − `margin` tokens since it was primed), so that the request
+   * crossing the limit does not wait for a whole window to be read. Meant for idle time, e.g. just after a
+   * completion was answered while the writer types on. Returns whether it re-primed.
+   */
+  renew(margin = DEFAULT_RENEW_MARGIN): boolean {
+    const session = this.sessions.at(-1);
+    if (!session || session.fedTokens <= 2 * session.contextTokens - margin) return false;
+    session.prime(session.text);
+    return true;
   }
 
   get count(): number {

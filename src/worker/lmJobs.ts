@@ -33,10 +33,28 @@ function asLanguageModel(model: LoadedModel): ModelHandle {
   return model;
 }
 
+/** After the answer is sent (the writer types for a while before asking again). */
+const RENEW_DELAY_MS = 20;
+
+/**
+ * Once a completion is answered: re-prime the typing session if it is about to outgrow its window, in the idle
+ * time before the next request, instead of in the request that crosses the limit (a 512-token prime is the
+ * slowest thing a suggestion can wait for).
+ */
+function renewSoon(handle: ModelHandle): void {
+  const timer = setTimeout(() => {
+    if (handle.disposed) return;
+    handle.use(() => handle.contexts.renew()).catch(() => undefined);
+  }, RENEW_DELAY_MS);
+  timer.unref();
+}
+
 export const lmJobs: Pick<JobRegistry, 'trainLanguageModel' | 'complete'> = {
   trainLanguageModel: (spec, hooks) => runLanguageModelTraining(spec, hooks),
   complete: async (model, request, context) => {
-    const result = await completeText(asLanguageModel(model), { ...request, signal: context.signal });
+    const handle = asLanguageModel(model);
+    const result = await completeText(handle, { ...request, signal: context.signal });
+    renewSoon(handle);
     return { alternatives: result.alternatives };
   },
 };

@@ -18,3 +18,4 @@ export * from '../../renderer/src/models/library.svelte.js';
 export * from '../../renderer/src/models/settings.svelte.js';
 export * from '../../renderer/src/models/summarizer.svelte.js';
 export * from '../../renderer/src/models/training.svelte.js';
+export * from '../../renderer/src/models/welcome.svelte.js';

@@ -11,6 +11,7 @@ import { LibraryModel } from './library.svelte.js';
 import { SettingsModel } from './settings.svelte.js';
 import { SummarizerModel } from './summarizer.svelte.js';
 import { TrainingModel } from './training.svelte.js';
+import { WelcomeModel, type WelcomeMemory } from './welcome.svelte.js';
 
 export const PANES = [
   { id: 'editor', label: 'Editor' },
@@ -28,6 +29,8 @@ export interface AppOptions {
   /** Native file dialogs (Electron only). */
   pickPaths?: (options: PickPathsOptions) => Promise<string[]>;
   mode?: 'electron' | 'browser';
+  /** Where the first-run welcome's dismissal is kept (default: local storage). */
+  welcomeMemory?: WelcomeMemory;
 }
 
 export class AppModel {
@@ -41,6 +44,7 @@ export class AppModel {
   readonly library: LibraryModel;
   readonly training: TrainingModel;
   readonly catalog: CatalogModel;
+  readonly welcome: WelcomeModel;
   readonly options: AppOptions;
 
   constructor(api: ApiClient, options: AppOptions = {}) {
@@ -52,6 +56,7 @@ export class AppModel {
     this.library = new LibraryModel(api);
     this.training = new TrainingModel(api);
     this.catalog = new CatalogModel(api);
+    this.welcome = new WelcomeModel(options.welcomeMemory);
   }
 
   async start(): Promise<void> {
@@ -67,6 +72,8 @@ export class AppModel {
       this.catalog.load(),
       this.summarizer.loadDrafts(),
     ]);
+    // First run: a writer with no drafts yet is welcomed (unless they dismissed it before, or nothing works).
+    if (!this.connectionError) this.welcome.decide(this.settings.report?.dataDir ?? '', this.editor.drafts.length > 0);
   }
 
   show(pane: PaneId): void {
