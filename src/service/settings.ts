@@ -1,5 +1,5 @@
 /**
- * settings.*: which checkpoint each pane uses, the theme and completion timing, persisted as one key per group
+ * settings.*: which checkpoint each pane uses, the theme, completion timing and the first-run welcome, persisted as one key per group
  * in the store. A stored value that no longer fits (written by another version) falls back to its default.
  */
 import { ModelPane, Settings, type ApiHandlers, type ModelPane as Pane } from '../contract/index.js';
@@ -10,10 +10,11 @@ export const DEFAULT_SETTINGS: Settings = {
   models: { editor: null, summarizer: null, dialogue: null },
   theme: 'system',
   completion: { delayMs: 250, alternatives: 3, maxTokens: 24 },
+  welcome: { dismissed: false },
 };
 
 type Group = keyof Settings;
-const GROUPS: Group[] = ['models', 'theme', 'completion'];
+const GROUPS: Group[] = ['models', 'theme', 'completion', 'welcome'];
 
 export class SettingsService {
   readonly #store: Store;
@@ -52,6 +53,7 @@ export class SettingsService {
         models: { ...current.models, ...patch.models },
         theme: patch.theme ?? current.theme,
         completion: { ...current.completion, ...patch.completion },
+        welcome: { ...current.welcome, ...patch.welcome },
       };
       this.#store.settings.set(next);
       return next;

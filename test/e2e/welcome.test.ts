@@ -1,7 +1,7 @@
 /**
  * The first-run welcome in a real browser: on a fresh data directory the editor greets the writer above the
  * draft (screenshotted in both themes), writing still works with it showing, "Got it" sends it away for good
- * (also after a reload), and "Import my writing" leads to the Library.
+ * (also after a reload: it is a setting in the data directory), and "Import my writing" leads to the Library.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startApp, type E2eApp } from './app.js';
@@ -60,7 +60,7 @@ describe('the first-run welcome', () => {
     const { page } = app;
     // As if on another first run: forget the dismissal.
     await deleteDrafts();
-    await page.evaluate(() => (globalThis as unknown as { localStorage: { clear(): void } }).localStorage.clear());
+    await app.api.settings.update({ welcome: { dismissed: false } });
     await page.reload();
     await welcome().getByRole('button', { name: 'Import my writing' }).click();
     await pane(page, 'Library').waitFor({ state: 'visible' });

@@ -94,6 +94,7 @@ export const settings: ApiResult<'settings.get'> = {
   models: { editor: null, summarizer: null, dialogue: null },
   theme: 'system',
   completion: { delayMs: 250, alternatives: 3, maxTokens: 24 },
+  welcome: { dismissed: false },
 };
 
 export const report: ApiResult<'system.report'> = {

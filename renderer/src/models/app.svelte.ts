@@ -11,7 +11,7 @@ import { LibraryModel } from './library.svelte.js';
 import { SettingsModel } from './settings.svelte.js';
 import { SummarizerModel } from './summarizer.svelte.js';
 import { TrainingModel } from './training.svelte.js';
-import { WelcomeModel, type WelcomeMemory } from './welcome.svelte.js';
+import { WelcomeModel, settingsMemory, type WelcomeMemory } from './welcome.svelte.js';
 
 export const PANES = [
   { id: 'editor', label: 'Editor' },
@@ -29,7 +29,7 @@ export interface AppOptions {
   /** Native file dialogs (Electron only). */
   pickPaths?: (options: PickPathsOptions) => Promise<string[]>;
   mode?: 'electron' | 'browser';
-  /** Where the first-run welcome's dismissal is kept (default: local storage). */
+  /** Where the first-run welcome's dismissal is kept (default: the settings). */
   welcomeMemory?: WelcomeMemory;
 }
 
@@ -56,7 +56,7 @@ export class AppModel {
     this.library = new LibraryModel(api);
     this.training = new TrainingModel(api);
     this.catalog = new CatalogModel(api);
-    this.welcome = new WelcomeModel(options.welcomeMemory);
+    this.welcome = new WelcomeModel(options.welcomeMemory ?? settingsMemory(this.settings));
   }
 
   async start(): Promise<void> {
@@ -73,7 +73,7 @@ export class AppModel {
       this.summarizer.loadDrafts(),
     ]);
     // First run: a writer with no drafts yet is welcomed (unless they dismissed it before, or nothing works).
-    if (!this.connectionError) this.welcome.decide(this.settings.report?.dataDir ?? '', this.editor.drafts.length > 0);
+    if (!this.connectionError) this.welcome.decide(this.editor.drafts.length > 0);
   }
 
   show(pane: PaneId): void {

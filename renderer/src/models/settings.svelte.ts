@@ -53,6 +53,11 @@ export class SettingsModel {
     return this.#update({ completion: patch }, (s) => ({ ...s, completion: { ...s.completion, ...patch } }));
   }
 
+  /** The first-run welcome was read: it does not come back, in this data directory. */
+  dismissWelcome(): Promise<void> {
+    return this.#update({ welcome: { dismissed: true } }, (s) => ({ ...s, welcome: { dismissed: true } }));
+  }
+
   async #update(patch: Parameters<ApiClient['settings']['update']>[0], apply: (s: Settings) => Settings): Promise<void> {
     const before = this.settings;
     if (before) this.settings = apply(before);

@@ -1,5 +1,5 @@
 /**
- * Settings (which checkpoint each pane uses, theme, completion timing), the system report (compute backend and
+ * Settings (which checkpoint each pane uses, theme, completion timing, the first-run welcome), the system report (compute backend and
  * why better ones are not used, data directory, versions) and training presets with time estimates.
  */
 import { z } from 'zod';
@@ -19,16 +19,21 @@ const completionShape = {
   maxTokens: intIn(1, 200),
 };
 
+/** The first-run welcome in the editor: dismissed for good by "Got it" or "Import my writing". */
+const welcomeShape = { dismissed: z.boolean() };
+
 export const Settings = z.object({
   models: z.object(paneModelsShape),
   theme: Theme,
   completion: z.object(completionShape),
+  welcome: z.object(welcomeShape),
 });
 
 export const SettingsUpdateInput = z.strictObject({
   models: z.strictObject(paneModelsShape).partial().optional(),
   theme: Theme.optional(),
   completion: z.strictObject(completionShape).partial().optional(),
+  welcome: z.strictObject(welcomeShape).partial().optional(),
 });
 
 export const BackendCandidate = z.object({

@@ -193,6 +193,9 @@ describe('the contract over IPC', () => {
     expect(settings).toMatchObject({ theme: 'dark', completion: { delayMs: 400, alternatives: 3, maxTokens: 24 } });
     await expect(api.settings.update({ models: { editor: 99_999 } })).rejects.toMatchObject({ name: 'NotFound' });
     expect(t.service.store.settings.get('theme')).toBe('dark');
+    expect((await api.settings.get()).welcome).toEqual({ dismissed: false });
+    expect((await api.settings.update({ welcome: { dismissed: true } })).welcome).toEqual({ dismissed: true });
+    expect(t.service.store.settings.get('welcome')).toEqual({ dismissed: true });
 
     const presets = await api.presets.list({ kind: 'lm', corpusId: (await api.corpora.list()).corpora[0]!.id });
     expect(presets.backend).toBe('cpu');

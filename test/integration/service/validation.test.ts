@@ -80,7 +80,7 @@ const INVALID: Record<ApiMethod, unknown[]> = {
   'generate.summarize': [{ text: '   ' }, { text: 'x', minLength: 10, maxLength: 5 }],
   'generate.reply': [{ message: '' }, { message: 'x', history: [{ role: 'system', text: 'x' }] }],
   'settings.get': [{ x: 1 }],
-  'settings.update': [{ theme: 'neon' }, { completion: { delayMs: 1 } }, { models: { editor: 'x' } }, { models: { sidebar: 1 } }],
+  'settings.update': [{ theme: 'neon' }, { completion: { delayMs: 1 } }, { models: { editor: 'x' } }, { models: { sidebar: 1 } }, { welcome: { dismissed: 'yes' } }],
   'system.report': [{ x: 1 }],
   'presets.list': [{ kind: 'x' }, { corpusId: -5 }],
 };

@@ -12,7 +12,7 @@ function setup() {
   const cancelled: string[] = [];
   const refused: string[] = [];
   const handlers: Partial<ApiHandlers> = {
-    'settings.get': () => ({ models: { editor: null, summarizer: null, dialogue: null }, theme: 'dark', completion: { delayMs: 250, alternatives: 3, maxTokens: 24 } }),
+    'settings.get': () => ({ models: { editor: null, summarizer: null, dialogue: null }, theme: 'dark', completion: { delayMs: 250, alternatives: 3, maxTokens: 24 }, welcome: { dismissed: false } }),
     'generate.complete': async (_input, ctx) => {
       ctx.emitToken('tok');
       await new Promise<void>((resolve) => ctx.signal.addEventListener('abort', () => (cancelled.push(ctx.requestId), resolve())));
