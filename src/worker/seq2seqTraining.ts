@@ -15,8 +15,7 @@
  */
 import { type Seq2seqCodec, buildCodec } from '../model/seq2seq/codec.js';
 import { Seq2seqModel } from '../model/seq2seq/model.js';
-import type { Seq2seqConfig as ModelConfig } from '../model/seq2seq/types.js';
-import type { Seq2seqTrainingConfig } from '../train/seq2seq/config.js';
+import { type Seq2seqTrainingConfig, modelConfig } from '../train/seq2seq/config.js';
 import { type LoadedPairs, encodePairs, loadPairs } from '../train/seq2seq/data.js';
 import { Seq2seqTrainingTask } from '../train/seq2seq/task.js';
 import { type LoopOptions, budgetSteps, runTrainingLoop } from '../train/loop.js';
@@ -137,31 +136,6 @@ function createTask(config: Seq2seqTrainingConfig, data: LoadedPairs, point: Seq
     // The model and trainer hold copies: the checkpoint's own tensors are no longer needed.
     point?.dispose();
   }
-}
-
-/**
- * The model config for a training config and its tokenizers: the same as src/train/seq2seq/run.ts's
- * `modelConfig`, which cannot be imported here (run.ts brings the store, and the worker bundle must not).
- */
-function modelConfig(config: Seq2seqTrainingConfig, codec: Seq2seqCodec): ModelConfig {
-  return {
-    sourceVocabSize: codec.source.vocabSize,
-    targetVocabSize: codec.target.vocabSize,
-    sharedEmbedding: codec.shared,
-    embedDim: config.embed,
-    hiddenSize: config.hidden,
-    layers: config.layers,
-    bidirectional: config.bidirectional,
-    attention: config.attention,
-    luongScore: config.luongScore,
-    copy: config.copy,
-    coverage: config.coverage,
-    dropout: config.dropout,
-    maxSourceLen: config.maxSourceLen,
-    maxTargetLen: config.maxTargetLen,
-    specials: codec.specials,
-    sourceSpecials: { pad: 0, unk: 3 },
-  };
 }
 
 function toWorkerProgress(p: LoopProgress, totalSteps: number | null): TrainingProgress {

@@ -6,6 +6,8 @@
  * (general) attention, Adam lr 1e-3 with warm-up and cosine decay, clip 2; summarize: copy on, sources up to
  * 400 tokens, summaries up to 100, batch 16; dialogue: no copy, 40/40 tokens, batch 32.
  */
+import type { Seq2seqCodec } from '../../model/seq2seq/codec.js';
+import type { Seq2seqConfig } from '../../model/seq2seq/types.js';
 import { validateBudget } from '../loop.js';
 import { LR_DECAYS, type LrDecay, validateSchedule } from '../schedule.js';
 import type { Budget } from '../task.js';
@@ -118,4 +120,26 @@ export function resolveSeq2seqConfig(partial: Partial<Seq2seqTrainingConfig> = {
 
 function int(name: string, value: number, min: number): void {
   if (!(Number.isInteger(value) && value >= min)) throw new RangeError(`${name} must be an integer ≥ ${min} (got ${value})`);
+}
+
+/** The model's own config: the training settings' sizes and switches, the vocabularies from the codec. */
+export function modelConfig(config: Seq2seqTrainingConfig, codec: Seq2seqCodec): Seq2seqConfig {
+  return {
+    sourceVocabSize: codec.source.vocabSize,
+    targetVocabSize: codec.target.vocabSize,
+    sharedEmbedding: codec.shared,
+    embedDim: config.embed,
+    hiddenSize: config.hidden,
+    layers: config.layers,
+    bidirectional: config.bidirectional,
+    attention: config.attention,
+    luongScore: config.luongScore,
+    copy: config.copy,
+    coverage: config.coverage,
+    dropout: config.dropout,
+    maxSourceLen: config.maxSourceLen,
+    maxTargetLen: config.maxTargetLen,
+    specials: codec.specials,
+    sourceSpecials: { pad: 0, unk: 3 },
+  };
 }

@@ -15,7 +15,6 @@ import { tf } from '../../compute/tf.js';
 import { type LoadedSeq2seqCheckpoint, loadSeq2seqCheckpoint } from '../../model/seq2seq/checkpoint.js';
 import { type Seq2seqCodec, buildCodec } from '../../model/seq2seq/codec.js';
 import { Seq2seqModel } from '../../model/seq2seq/model.js';
-import type { Seq2seqConfig } from '../../model/seq2seq/types.js';
 import { INTERRUPTED_REASON, type JsonObject, type RunRow, type RunStatus, type Store, openStore } from '../../store/index.js';
 import { PairFileError } from '../../text/pairs/index.js';
 import { RunCheckpoints, UnusableCheckpointError, exportCheckpoint, runModelsDir, toSaved } from '../checkpoints.js';
@@ -23,7 +22,7 @@ import { type LoopOptions, type LoopOutcome, type LoopResult, budgetSteps, runTr
 import { acquireRunLock } from '../runLock.js';
 import type { Budget, TrainingHooks } from '../task.js';
 import { type FinalStatus, type TrainingResult, TrainingError } from '../trainLanguageModel.js';
-import { type Seq2seqTrainingConfig, resolveSeq2seqConfig } from './config.js';
+import { type Seq2seqTrainingConfig, modelConfig, resolveSeq2seqConfig } from './config.js';
 import { type LoadedPairs, type Seq2seqPairsSource, encodePairs, loadPairs } from './data.js';
 import { type Seq2seqTrainState, Seq2seqTrainingTask, seq2seqResumeState } from './task.js';
 
@@ -307,28 +306,6 @@ interface ResumePoint {
   loaded: LoadedSeq2seqCheckpoint;
   optimizer: { kind: 'adam'; step: number; tensors: { name: string; tensor: tf.Tensor }[] };
   train: Seq2seqTrainState;
-}
-
-/** The model config for a training config and the tokenizers built for it. */
-export function modelConfig(config: Seq2seqTrainingConfig, codec: Seq2seqCodec): Seq2seqConfig {
-  return {
-    sourceVocabSize: codec.source.vocabSize,
-    targetVocabSize: codec.target.vocabSize,
-    sharedEmbedding: codec.shared,
-    embedDim: config.embed,
-    hiddenSize: config.hidden,
-    layers: config.layers,
-    bidirectional: config.bidirectional,
-    attention: config.attention,
-    luongScore: config.luongScore,
-    copy: config.copy,
-    coverage: config.coverage,
-    dropout: config.dropout,
-    maxSourceLen: config.maxSourceLen,
-    maxTargetLen: config.maxTargetLen,
-    specials: codec.specials,
-    sourceSpecials: { pad: 0, unk: 3 },
-  };
 }
 
 function storedConfig(run: RunRow): Seq2seqTrainingConfig {

@@ -11,7 +11,7 @@ import { makeBatch } from '../../../src/model/seq2seq/batch.js';
 import { loadSeq2seqCheckpoint, saveSeq2seqCheckpoint } from '../../../src/model/seq2seq/checkpoint.js';
 import { buildCodec } from '../../../src/model/seq2seq/codec.js';
 import { Seq2seqModel } from '../../../src/model/seq2seq/model.js';
-import { modelConfig } from '../../../src/train/seq2seq/run.js';
+import { modelConfig } from '../../../src/train/seq2seq/config.js';
 import { resolveSeq2seqConfig } from '../../../src/train/seq2seq/config.js';
 import { Seq2seqTrainer } from '../../../src/train/seq2seq/step.js';
 import { useBackend } from '../../helpers/tf.js';
