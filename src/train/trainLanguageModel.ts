@@ -17,7 +17,8 @@ import type { LanguageModelTask } from './lmTask.js';
 import { type ResumePoint, SetupError, backendName, countParameters, createLanguageModelTask, loadResumePoint, oneLine } from './lmSetup.js';
 import { type LoopOptions, type LoopOutcome, type LoopResult, budgetSteps, runTrainingLoop } from './loop.js';
 import { acquireRunLock } from './runLock.js';
-import type { Budget, LoopState, SavedCheckpoint, TrainingHooks, TrainingProgress } from './task.js';
+import { RunProgressRecorder } from './runProgress.js';
+import type { Budget, LoopState, SavedCheckpoint, TrainingHooks } from './task.js';
 
 export interface LanguageModelTrainingSpec {
   /** A run row of kind 'lm': queued for a new run; for a resume also interrupted, or running/paused with a dead owner. */
@@ -108,7 +109,7 @@ class RunSession {
   private status: RunStatus;
   private readonly warnings: string[] = [];
   private readonly backend = backendName();
-  private progressSavedAt = 0;
+  private readonly progress: RunProgressRecorder;
 
   constructor(
     private readonly store: Store,
@@ -116,6 +117,7 @@ class RunSession {
     private readonly hooks: TrainingHooks,
   ) {
     this.status = 'queued';
+    this.progress = new RunProgressRecorder(store, spec.runId);
   }
 
   async run(): Promise<TrainingResult> {
@@ -249,7 +251,7 @@ class RunSession {
             hooks.onSample?.(sample);
           },
           onProgress: (progress) => {
-            this.saveProgress(progress);
+            this.progress.save(progress);
             hooks.onProgress?.(progress);
           },
           onPauseChange: (paused) => this.setStatus(paused ? 'paused' : 'running'),
@@ -287,25 +289,6 @@ class RunSession {
       ...(result.reason ? { reason: result.reason } : {}),
       ...(outDir ? { outDir } : {}),
     }, p);
-  }
-
-  /** The run's latest progress in its row (the app shows it for runs it did not start), at most once a second. */
-  private saveProgress(p: TrainingProgress): void {
-    const now = Date.now();
-    if (!p.final && now - this.progressSavedAt < 1000) return;
-    this.progressSavedAt = now;
-    const finite = (v: number | null) => (v !== null && Number.isFinite(v) ? v : null);
-    this.store.runs.setProgress(this.spec.runId, {
-      step: p.step,
-      totalSteps: p.totalSteps,
-      epoch: p.epoch,
-      trainLoss: finite(p.trainLoss),
-      valLoss: finite(p.valLoss),
-      bestValLoss: finite(p.bestValLoss),
-      tokensPerSec: finite(p.tokensPerSec),
-      elapsedSeconds: p.elapsedSeconds,
-      etaSeconds: finite(p.etaSeconds),
-    });
   }
 
   private setStatus(to: RunStatus, error?: string, backend?: string): void {

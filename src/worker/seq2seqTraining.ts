@@ -17,6 +17,7 @@ import { type Seq2seqCodec, buildCodec } from '../model/seq2seq/codec.js';
 import { Seq2seqModel } from '../model/seq2seq/model.js';
 import { type Seq2seqTrainingConfig, modelConfig } from '../train/seq2seq/config.js';
 import { type LoadedPairs, encodePairs, loadPairs } from '../train/seq2seq/data.js';
+import { oneLine } from '../train/lmSetup.js';
 import { Seq2seqTrainingTask } from '../train/seq2seq/task.js';
 import { type LoopOptions, budgetSteps, runTrainingLoop } from '../train/loop.js';
 import type { TrainingProgress as LoopProgress } from '../train/task.js';
@@ -149,8 +150,4 @@ function toWorkerProgress(p: LoopProgress, totalSteps: number | null): TrainingP
     etaSeconds: p.etaSeconds,
     elapsedSeconds: p.elapsedSeconds,
   };
-}
-
-export function oneLine(error: unknown): string {
-  return (error instanceof Error ? error.message : String(error)).split('\n')[0]!;
 }

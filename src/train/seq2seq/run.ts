@@ -10,7 +10,6 @@
  * changed) or are given in memory (mined pairs; a resume must be given them again).
  */
 import path from 'node:path';
-import { currentBackendReport } from '../../compute/backend.js';
 import { tf } from '../../compute/tf.js';
 import { type LoadedSeq2seqCheckpoint, loadSeq2seqCheckpoint } from '../../model/seq2seq/checkpoint.js';
 import { type Seq2seqCodec, buildCodec } from '../../model/seq2seq/codec.js';
@@ -19,6 +18,8 @@ import { INTERRUPTED_REASON, type JsonObject, type RunRow, type RunStatus, type 
 import { PairFileError } from '../../text/pairs/index.js';
 import { RunCheckpoints, UnusableCheckpointError, exportCheckpoint, runModelsDir, toSaved } from '../checkpoints.js';
 import { type LoopOptions, type LoopOutcome, type LoopResult, budgetSteps, runTrainingLoop } from '../loop.js';
+import { backendName, oneLine } from '../lmSetup.js';
+import { RunProgressRecorder } from '../runProgress.js';
 import { acquireRunLock } from '../runLock.js';
 import type { Budget, TrainingHooks } from '../task.js';
 import { type FinalStatus, type TrainingResult, TrainingError } from '../trainLanguageModel.js';
@@ -67,12 +68,15 @@ class Seq2seqRunSession {
   private status: RunStatus = 'queued';
   private readonly warnings: string[] = [];
   private readonly backend = backendName();
+  private readonly progress: RunProgressRecorder;
 
   constructor(
     private readonly store: Store,
     private readonly spec: Seq2seqTrainingSpec,
     private readonly hooks: TrainingHooks,
-  ) {}
+  ) {
+    this.progress = new RunProgressRecorder(store, spec.runId);
+  }
 
   async run(): Promise<TrainingResult> {
     const run = this.checkRun();
@@ -185,6 +189,7 @@ class Seq2seqRunSession {
       throw new TrainingError(`the training pairs of run ${spec.runId} have changed since it started; start a new run`);
     }
     store.metrics.deleteAfter(spec.runId, point?.step ?? -1);
+    store.samples.deleteAfter(spec.runId, point?.step ?? -1);
     return point;
   }
 
@@ -215,9 +220,21 @@ class Seq2seqRunSession {
         options,
         {
           ...hooks,
+          // A getter does not survive the spread: read the caller's flag each time.
+          get pauseRequested() {
+            return hooks.pauseRequested;
+          },
           onMetrics: (points) => {
             store.metrics.add(spec.runId, points);
             hooks.onMetrics?.(points);
+          },
+          onSample: (sample) => {
+            store.samples.add(spec.runId, sample.step, sample.text);
+            hooks.onSample?.(sample);
+          },
+          onProgress: (progress) => {
+            this.progress.save(progress);
+            hooks.onProgress?.(progress);
           },
           onPauseChange: (paused) => this.setStatus(paused ? 'paused' : 'running'),
         },
@@ -336,14 +353,4 @@ function resolveOrFail(partial: Partial<Seq2seqTrainingConfig>): Seq2seqTraining
 function disposeLoaded(loaded: LoadedSeq2seqCheckpoint): void {
   tf.dispose(Object.values(loaded.weights));
   if (loaded.optimizer) tf.dispose(loaded.optimizer.state.map((s) => s.tensor));
-}
-
-function backendName(): string {
-  const tfName = tf.getBackend();
-  const report = currentBackendReport();
-  return report && report.tfBackend === tfName ? report.backend : tfName;
-}
-
-function oneLine(error: unknown): string {
-  return (error instanceof Error ? error.message : String(error)).split('\n')[0]!;
 }

@@ -35,10 +35,11 @@ function unigramEntropy(text: string): number {
 
 describe('the shipped starter model', () => {
   it('ships the files its manifest lists and nothing for resuming', async () => {
-    const meta = JSON.parse(await fs.readFile(path.join(MODEL, 'longhand.json'), 'utf8')) as { kind: string; files: Record<string, unknown>; optimizer?: unknown };
+    const meta = JSON.parse(await fs.readFile(path.join(MODEL, 'longhand.json'), 'utf8')) as { kind: string; files: Record<string, unknown>; optimizer?: unknown; trainState?: unknown };
     expect(meta.kind).toBe('lm');
     expect(Object.keys(meta.files).sort()).toEqual(['model.json', 'tokenizer.json', 'weights.bin']);
     expect(meta.optimizer).toBeUndefined();
+    expect(meta.trainState).toBeUndefined();
     expect((await fs.readdir(MODEL)).sort()).toEqual(['longhand.json', 'model.json', 'tokenizer.json', 'weights.bin']);
   });
 
