@@ -116,7 +116,11 @@ function sampleOrGreedy(session: Seq2seqSession, sampling: boolean, options: Sea
       const row = out.logProbs;
       constrain(row, session, ids, min, options);
       if (t === max) {
-        // Only the end may follow; its probability still counts if the model gives it one.
+        // Only the end may follow: it ends here with `</s>` when the model may end it, as in beam search.
+        if (Number.isFinite(row[eos]!)) {
+          logProb += row[eos]!;
+          finished = true;
+        }
         break;
       }
       const id = sampling ? sampleRow(row, temperature, options.topK ?? 0, rng) : argmax(row);

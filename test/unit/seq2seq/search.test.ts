@@ -71,6 +71,16 @@ describe('seq2seq search', () => {
     expect(run({ strategy: 'beam', beam: 1, maxLength: 6 }).ids).toEqual(greedy.ids);
   });
 
+  it('ends at the length limit the same way greedy and beam 1 do: with </s> and its probability', () => {
+    const greedy = run({ strategy: 'greedy', minLength: 3, maxLength: 3 });
+    const beam = run({ strategy: 'beam', beam: 1, lengthPenalty: 0, minLength: 3, maxLength: 3 });
+    expect(greedy.ids).toHaveLength(3);
+    expect(beam.ids).toEqual(greedy.ids);
+    expect(greedy.finished).toBe(true);
+    expect(beam.finished).toBe(true);
+    expect(greedy.logProb).toBeCloseTo(beam.logProb, 4);
+  });
+
   it('scores a sequence the same way step by step as the training pass does', () => {
     const pair = tinyPairs()[2]!;
     const session = new Seq2seqSession(model, pair.source);
