@@ -165,6 +165,9 @@ class Seq2seqRunSession {
         ...(resume ? { resume: { optimizer: resume.optimizer, batcher: resume.train.batcher } } : {}),
       });
       return { config, task, resumedFrom: resume ? { step: resume.step, loop: resume.train.loop } : null };
+    } catch (error) {
+      model.dispose();
+      throw error;
     } finally {
       if (resume) tf.dispose(resume.optimizer.tensors.map((t) => t.tensor));
     }

@@ -49,7 +49,13 @@ export class Seq2seqTrainingTask implements TrainingTask {
     this.batcher = new BucketBatcher(o.train, config.batch, config.seed, o.resume?.batcher);
     this.stepsPerEpoch = this.batcher.batchesPerEpoch;
     this.trainer = new Seq2seqTrainer(o.model, { lr: config.lr, clipNorm: config.clip, coverageWeight: config.coverageWeight, seed: config.seed });
-    if (o.resume) this.trainer.importState(o.resume.optimizer);
+    try {
+      if (o.resume) this.trainer.importState(o.resume.optimizer);
+    } catch (error) {
+      // Optimizer state that does not fit the model: the caller gets the error, not the trainer's slots.
+      this.trainer.dispose();
+      throw error;
+    }
   }
 
   get model(): Seq2seqModel {
