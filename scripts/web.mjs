@@ -2,31 +2,11 @@
 // `npm run web [-- --port P --no-open]`: builds the renderer when dist/renderer is missing or older than its
 // sources, then runs `longhand web` with the given options (SIGINT/SIGTERM are passed on for a clean stop).
 import { spawn, spawnSync } from 'node:child_process';
-import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { rendererIsStale } from './renderer-stale.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const built = path.join(root, 'dist', 'renderer', 'index.html');
-const sources = ['renderer', 'src/contract', 'package.json'].map((p) => path.join(root, p));
-
-function newest(file) {
-  const stat = fs.statSync(file);
-  if (!stat.isDirectory()) return stat.mtimeMs;
-  let latest = stat.mtimeMs;
-  for (const name of fs.readdirSync(file)) {
-    if (name === 'node_modules' || name === 'dist' || name.startsWith('.')) continue;
-    latest = Math.max(latest, newest(path.join(file, name)));
-  }
-  return latest;
-}
-
-export function rendererIsStale() {
-  if (!fs.existsSync(built)) return true;
-  const builtAt = fs.statSync(built).mtimeMs;
-  return sources.some((s) => fs.existsSync(s) && newest(s) > builtAt);
-}
-
 if (rendererIsStale()) {
   console.log('Building the renderer…');
   const npx = process.platform === 'win32' ? 'npx.cmd' : 'npx';

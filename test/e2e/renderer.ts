@@ -1,36 +1,18 @@
 /**
  * The built renderer for end-to-end tests: dist/renderer is rebuilt when it is missing or older than its sources
- * (the same rule as scripts/web.mjs, which cannot be imported: it builds and starts a server when loaded). Test
- * files run in parallel, so one build at a time holds a lock directory and the others wait for it.
+ * (scripts/renderer-stale.mjs, the rule `npm run web` uses). Test files run in parallel, so one build at a
+ * time holds a lock directory and the others wait for it.
  */
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
+import { rendererIsStale } from '../../scripts/renderer-stale.mjs';
 
 export const ROOT = path.resolve(import.meta.dirname, '../..');
 export const RENDERER_DIR = path.join(ROOT, 'dist', 'renderer');
-const BUILT = path.join(RENDERER_DIR, 'index.html');
-const SOURCES = ['renderer', 'src/contract', 'package.json'].map((p) => path.join(ROOT, p));
 const LOCK = path.join(ROOT, 'dist', '.renderer-build.lock');
 /** A lock older than this was left by a build that died. */
 const STALE_LOCK_MS = 3 * 60_000;
-
-function newest(file: string): number {
-  const stat = fs.statSync(file);
-  if (!stat.isDirectory()) return stat.mtimeMs;
-  let latest = stat.mtimeMs;
-  for (const name of fs.readdirSync(file)) {
-    if (name === 'node_modules' || name === 'dist' || name.startsWith('.')) continue;
-    latest = Math.max(latest, newest(path.join(file, name)));
-  }
-  return latest;
-}
-
-export function rendererIsStale(): boolean {
-  if (!fs.existsSync(BUILT)) return true;
-  const builtAt = fs.statSync(BUILT).mtimeMs;
-  return SOURCES.some((s) => fs.existsSync(s) && newest(s) > builtAt);
-}
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 

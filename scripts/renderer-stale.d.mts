@@ -1,0 +1,2 @@
+/** Whether dist/renderer must be rebuilt (see renderer-stale.mjs). */
+export function rendererIsStale(): boolean;
