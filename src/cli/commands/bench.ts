@@ -10,6 +10,7 @@ import type { Command } from 'commander';
 import type { tf as TfType } from '../../compute/tf.js';
 import { type CellKind, DEFAULT_RECURRENT_ACTIVATION, type LanguageModelConfig, RECURRENT_ACTIVATIONS, type RecurrentActivation } from '../../model/types.js';
 import { CliError, type CliIo } from '../io.js';
+import { useBackend } from '../options.js';
 import type { Register } from '../main.js';
 
 interface BenchOptions {
@@ -120,21 +121,6 @@ async function runBench(options: BenchOptions, io: CliIo): Promise<BenchReport> 
     train_ms_per_step: Number(trainMs.toFixed(1)),
     load_avg_1m: Number(os.loadavg()[0]!.toFixed(2)),
   };
-}
-
-/** Puts TensorFlow.js on the requested backend through src/compute (auto: its normal choice). */
-async function useBackend(name: string, io: CliIo): Promise<typeof TfType> {
-  const { initCompute } = await import('../../compute/backend.js');
-  const env = name === 'auto' ? io.env : { ...io.env, LONGHAND_BACKEND: name };
-  const report = await initCompute({ env });
-  const { tf } = await import('../../compute/tf.js');
-  // initCompute is once per process; an in-process caller (tests) may have chosen another backend before.
-  const wanted = name === 'auto' ? report.tfBackend : name === 'wasm' || name === 'cpu' ? name : 'tensorflow';
-  if (tf.getBackend() !== wanted && !(await tf.setBackend(wanted))) {
-    throw new CliError(`the ${wanted} backend is not available in this process`);
-  }
-  await tf.ready();
-  return tf;
 }
 
 type Config = BenchReport['config'];

@@ -8,13 +8,16 @@
  */
 import { existsSync, promises as fs } from 'node:fs';
 import path from 'node:path';
-import { type Command, InvalidArgumentError, Option } from 'commander';
+import { type Command, Option } from 'commander';
 import type { Seq2seqHandle } from '../../generate/seq2seq/index.js';
 import { openStore, resolveDataDir } from '../../store/index.js';
 import { type Seq2seqTrainingConfig, defaultSeq2seqConfig, resolveSeq2seqConfig } from '../../train/seq2seq/config.js';
 import { INTERRUPT, type Budget, type TrainingProgress } from '../../train/task.js';
 import type { TrainingResult } from '../../train/trainLanguageModel.js';
 import { CliError, type CliIo } from '../io.js';
+import { fraction, nonNegative, positiveInt as int, positiveNumber as positive, useBackend } from '../options.js';
+
+export { int, nonNegative, useBackend };
 import type { Register } from '../main.js';
 import { trainCommand } from './train.js';
 
@@ -226,19 +229,6 @@ function progressLine(p: TrainingProgress): string {
   return parts.join('  ');
 }
 
-/** Puts TensorFlow.js on the requested backend through src/compute (auto: its normal choice). */
-export async function useBackend(name: string, io: CliIo): Promise<void> {
-  const { initCompute } = await import('../../compute/backend.js');
-  const env = name === 'auto' ? io.env : { ...io.env, LONGHAND_BACKEND: name };
-  const report = await initCompute({ env }).catch((error: unknown) => {
-    throw new CliError(error instanceof Error ? error.message : String(error));
-  });
-  const { tf } = await import('../../compute/tf.js');
-  const wanted = name === 'auto' ? report.tfBackend : name === 'wasm' || name === 'cpu' ? name : 'tensorflow';
-  if (tf.getBackend() !== wanted && !(await tf.setBackend(wanted))) throw new CliError(`the ${wanted} backend is not available in this process`);
-  await tf.ready();
-}
-
 /**
  * `--model DIR|RUN`: a checkpoint directory, or a seq2seq run id (its best checkpoint, verified against the
  * sha256 the store recorded).
@@ -288,26 +278,3 @@ export function toCliError(error: unknown): unknown {
   return error;
 }
 
-export function int(value: string, min = 1): number {
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < min) throw new InvalidArgumentError(`expected an integer ≥ ${min}.`);
-  return n;
-}
-
-export function positive(value: string): number {
-  const n = Number(value);
-  if (!Number.isFinite(n) || n <= 0) throw new InvalidArgumentError('expected a positive number.');
-  return n;
-}
-
-export function nonNegative(value: string): number {
-  const n = Number(value);
-  if (!Number.isFinite(n) || n < 0) throw new InvalidArgumentError('expected a number ≥ 0.');
-  return n;
-}
-
-function fraction(value: string): number {
-  const n = Number(value);
-  if (!Number.isFinite(n) || n < 0 || n >= 1) throw new InvalidArgumentError('expected a number in [0, 1).');
-  return n;
-}

@@ -13,7 +13,6 @@
  */
 import path from 'node:path';
 import { type Command, InvalidArgumentError, Option } from 'commander';
-import type { tf as TfType } from '../../compute/tf.js';
 import { CheckpointError } from '../../model/checkpoint/index.js';
 import { openStore, resolveDataDir, type Store } from '../../store/index.js';
 import { ImportError, importFile } from '../../text/import/index.js';
@@ -26,6 +25,7 @@ import { INTERRUPT, type Budget, type TrainingHooks, type TrainingProgress } fro
 import { RunLockedError } from '../../train/runLock.js';
 import { type TrainingResult, TrainingError, trainLanguageModel } from '../../train/trainLanguageModel.js';
 import { CliError, type CliIo } from '../io.js';
+import { fraction, nonNegative, positiveInt, positiveNumber, useBackend } from '../options.js';
 import type { Register } from '../main.js';
 
 interface SharedOptions {
@@ -320,49 +320,10 @@ function budgetText(b: Budget): string {
   return 'steps' in b ? `${b.steps} steps` : 'epochs' in b ? `${b.epochs} epochs` : `${b.minutes} minutes`;
 }
 
-/** Puts TensorFlow.js on the requested backend through src/compute (auto: its normal choice). */
-async function useBackend(name: string, io: CliIo): Promise<typeof TfType> {
-  const { initCompute } = await import('../../compute/backend.js');
-  const env = name === 'auto' ? io.env : { ...io.env, LONGHAND_BACKEND: name };
-  const report = await initCompute({ env }).catch((error: unknown) => {
-    throw new CliError(error instanceof Error ? error.message : String(error));
-  });
-  const { tf } = await import('../../compute/tf.js');
-  // initCompute is once per process; an in-process caller (tests) may have chosen another backend before.
-  const wanted = name === 'auto' ? report.tfBackend : name === 'wasm' || name === 'cpu' ? name : 'tensorflow';
-  if (tf.getBackend() !== wanted && !(await tf.setBackend(wanted))) throw new CliError(`the ${wanted} backend is not available in this process`);
-  await tf.ready();
-  return tf;
-}
-
 function cliError(error: unknown): Error {
   if (error instanceof ImportError) return new CliError(error.message);
   if (error instanceof TrainingError || error instanceof RunLockedError || error instanceof CheckpointError) return new CliError(error.message);
   return error instanceof Error ? error : new Error(String(error));
-}
-
-function positiveInt(value: string, min = 1): number {
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < min) throw new InvalidArgumentError(`expected an integer ≥ ${min}.`);
-  return n;
-}
-
-function positiveNumber(value: string): number {
-  const n = Number(value);
-  if (!Number.isFinite(n) || n <= 0) throw new InvalidArgumentError('expected a positive number.');
-  return n;
-}
-
-function nonNegative(value: string): number {
-  const n = Number(value);
-  if (!Number.isFinite(n) || n < 0) throw new InvalidArgumentError('expected a number ≥ 0.');
-  return n;
-}
-
-function fraction(value: string): number {
-  const n = Number(value);
-  if (!Number.isFinite(n) || n < 0 || n >= 1) throw new InvalidArgumentError('expected a number in [0, 1).');
-  return n;
 }
 
 /** "90/5/5" (percentages) → [0.9, 0.05, 0.05]; two parts mean no test split. */
