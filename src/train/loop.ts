@@ -290,6 +290,9 @@ export async function runTrainingLoop(
     const started = clock();
     const r = await task.trainStep(lr);
     const took = clock() - started;
+    // A synchronous step awaited is only a microtask: without a macrotask turn, a Ctrl-C handler, a worker's
+    // pause/cancel message or a timer would wait for the whole budget.
+    await new Promise<void>((resolve) => setImmediate(resolve));
     s.step++;
     sessionSteps++;
     sessionTokens += r.tokens;

@@ -110,7 +110,8 @@ export const registerTrainSeq2seq: Register = (program, io, setExit) => {
     });
 };
 
-async function runSeq2seqTraining(io: CliIo, setExit: (code: number) => void, shared: Shared, o: Seq2seqCliOptions): Promise<void> {
+/** A new run from the options, or (`o` null) the run `--resume` names with its own settings. */
+export async function runSeq2seqTraining(io: CliIo, setExit: (code: number) => void, shared: Shared, o: Seq2seqCliOptions | null): Promise<void> {
   const { trainSeq2seq } = await import('../../train/seq2seq/run.js');
   const { checkExportTarget } = await import('../../train/checkpoints.js');
   if (shared.out) await checkExportTarget(path.resolve(shared.out)).catch((error: unknown) => { throw toCliError(error); });
@@ -125,6 +126,7 @@ async function runSeq2seqTraining(io: CliIo, setExit: (code: number) => void, sh
     if (resume) {
       runId = shared.resume!;
     } else {
+      if (!o) throw new CliError('give the pairs to train on: --pairs FILE', 2);
       config = cliConfig(o);
       if (!existsSync(o.pairs!)) throw new CliError(`no such pairs file: ${o.pairs}`);
       const name = o.name ?? `${path.basename(o.pairs!)} · ${config.task} ${config.attention ?? 'luong'}${config.copy ?? config.task === 'summarize' ? ' copy' : ''}`;
@@ -138,7 +140,7 @@ async function runSeq2seqTraining(io: CliIo, setExit: (code: number) => void, sh
       {
         runId,
         store,
-        ...(o.pairs ? { pairs: { kind: 'file' as const, path: o.pairs, ...(o.valid ? { validPath: o.valid } : {}) } } : {}),
+        ...(o?.pairs ? { pairs: { kind: 'file' as const, path: o.pairs, ...(o.valid ? { validPath: o.valid } : {}) } } : {}),
         ...(config ? { config } : {}),
         ...(shared.out ? { outDir: shared.out } : {}),
         resume,
@@ -213,7 +215,7 @@ function progressView(io: CliIo, json: boolean): { onProgress: (p: TrainingProgr
       if (r.bestValLoss !== null) lines.push(`best validation loss ${r.bestValLoss.toFixed(4)} (perplexity ${Math.exp(r.bestValLoss).toFixed(2)})`);
       if (r.bestCheckpoint) lines.push(`best checkpoint: step ${r.bestCheckpoint.step}, ${r.bestCheckpoint.dir}`);
       if (r.outDir) lines.push(`copied to ${r.outDir}`);
-      if (r.status === 'interrupted' || r.status === 'failed') lines.push(`resume with: longhand train seq2seq --resume ${r.runId}`);
+      if (r.status === 'interrupted' || r.status === 'failed') lines.push(`resume with: longhand train --resume ${r.runId}`);
       io.out(`${lines.join('\n')}\n`);
       if (r.error) io.err(`longhand: run ${r.runId} failed: ${r.error}\n`);
     },

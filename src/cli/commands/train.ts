@@ -28,6 +28,15 @@ import { CliError, type CliIo } from '../io.js';
 import { fraction, nonNegative, positiveInt, positiveNumber, useBackend } from '../options.js';
 import type { Register } from '../main.js';
 
+function runKind(io: CliIo, runId: number): string | null {
+  const store = openStore(resolveDataDir({ env: io.env }));
+  try {
+    return store.runs.get(runId)?.kind ?? null;
+  } finally {
+    store.close();
+  }
+}
+
 interface SharedOptions {
   resume?: number;
   out?: string;
@@ -87,6 +96,11 @@ export const registerTrain: Register = (program, io, setExit) => {
   const train = trainCommand(program);
   train.action(async (shared: SharedOptions) => {
     if (shared.resume === undefined) train.help({ error: true });
+    // One --resume for every kind of run: a seq2seq run continues through its own command.
+    if (runKind(io, shared.resume!) === 'seq2seq') {
+      const { runSeq2seqTraining } = await import('./seq2seq.js');
+      return runSeq2seqTraining(io, setExit, shared, null);
+    }
     await runTraining(io, setExit, shared, { resume: shared.resume! });
   });
 

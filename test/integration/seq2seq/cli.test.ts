@@ -2,7 +2,7 @@
  * The seq2seq commands end to end, in-process through main() with a temporary data directory: `train seq2seq`
  * records a 'seq2seq' run with metrics and checkpoints and exports the best one; `summarize`, `reply` and `eval`
  * use it (JSON with tokens and attention; ROUGE with lead baselines; BLEU and perplexity); an interrupted run
- * resumes to the end; pairs mined from a writer's document train through the same entry point.
+ * resumes to the end through `longhand train --resume`; pairs mined from a writer's document train through the same entry point.
  */
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
@@ -119,7 +119,11 @@ describe('seq2seq commands', () => {
         { signal: controller.signal, onProgress: (p) => void (p.step >= 6 && controller.abort(INTERRUPT)) },
       );
       expect(first.status).toBe('interrupted');
-      const second = await trainSeq2seq({ runId: id, store, resume: true });
+      // `longhand train --resume RUN` continues any kind of run.
+      const resumed = await run('train', '--resume', String(id), '--backend', 'wasm', '--json');
+      expect(resumed.err).toBe('');
+      expect(resumed.code).toBe(0);
+      const second = JSON.parse(resumed.out.trim().split('\n').at(-1)!) as { status: string; step: number; resumedFromStep: number };
       expect(second).toMatchObject({ status: 'finished', step: 12 });
       expect(second.resumedFromStep).toBeGreaterThanOrEqual(4);
 

@@ -142,6 +142,17 @@ describe('training loop cancel and pause', () => {
     expect(cp.saves.map((c) => c.step)).toEqual([4]);
   });
 
+  it('lets timers, signals and messages in between steps, so a cancel from outside is seen', async () => {
+    // Training steps are synchronous; a Ctrl-C handler or a worker message only runs if the loop yields to
+    // the event loop, not just to microtasks.
+    const task = new FakeTask();
+    const controller = new AbortController();
+    setTimeout(() => controller.abort(), 0);
+    const result = await runTrainingLoop(task, loopOptions(task, { budget: { steps: 100_000 } }), { signal: controller.signal }, new MemoryCheckpointer());
+    expect(result.outcome).toBe('cancelled');
+    expect(task.step).toBeLessThan(100);
+  });
+
   it('interrupts with a checkpoint at the current step', async () => {
     const task = new FakeTask();
     const controller = new AbortController();
