@@ -9,6 +9,10 @@
  *       training throughput on a synthetic batch of that shape (1 warm-up step, then --steps timed)
  *   npx tsx scripts/bench-seq2seq.ts latency --model DIR --pairs FILE [--words 400] [--beam 4] [--runs 5]
  *       summarization latency for articles of about --words words from FILE (load excluded)
+ *   npx tsx scripts/bench-seq2seq.ts prepare [--data /work/shared/data] [--out /tmp/longhand-pairs] [--detokenize]
+ *       write the benchmark pairs: <out>/bbc_news_summary/{train,validation,test}.jsonl (fixed split by id,
+ *       src/text/pairs/bbc.ts) and <out>/dailydialog/{train,validation,test}.jsonl (official split, deduplicated,
+ *       src/text/pairs/dailydialog.ts); prints the counts and what deduplication removed
  *   npx tsx scripts/bench-seq2seq.ts autodiff [--source 100] [--target 30] [--vocab 2000] [--batch 16] [--hidden 128]
  *       one training step's gradients: the hand-written backward vs tf.variableGrads (plain, and with a
  *       tf.customGrad matMul whose gradient uses explicit transposes), same model and batch, on one layer,
@@ -26,7 +30,7 @@ import type { EncodedPair } from '../src/model/seq2seq/codec.js';
 import { Seq2seqModel } from '../src/model/seq2seq/model.js';
 import type { Seq2seqBatch, Seq2seqConfig } from '../src/model/seq2seq/types.js';
 import { Rng } from '../src/model/rng.js';
-import { readPairsFile } from '../src/text/pairs/index.js';
+import { preparePairs, readPairsFile } from '../src/text/pairs/index.js';
 import { Seq2seqTrainer } from '../src/train/seq2seq/step.js';
 
 const argv = process.argv.slice(2);
@@ -273,7 +277,13 @@ async function autodiff(): Promise<void> {
   model.dispose();
 }
 
-const modes: Record<string, () => Promise<void>> = { reverse, speed, latency, autodiff };
+async function prepare(): Promise<void> {
+  const out = opt('out', '/tmp/longhand-pairs');
+  const { bbc, dailyDialog } = await preparePairs(opt('data', '/work/shared/data'), out, { dailyDialog: { detokenize: flag('detokenize') } });
+  print({ out, bbc, dailyDialog });
+}
+
+const modes: Record<string, () => Promise<void>> = { reverse, speed, latency, autodiff, prepare };
 const run = modes[mode];
 if (!run) {
   process.stderr.write(`usage: npx tsx scripts/bench-seq2seq.ts ${Object.keys(modes).join('|')} [options] (see the header of this file)\n`);

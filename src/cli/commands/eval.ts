@@ -1,20 +1,25 @@
 /**
  * `longhand eval --model DIR|RUN --pairs FILE [--task summarize|dialogue] [--json]`: scores a seq2seq model on
- * pairs with the baseline in the same report: ROUGE-1/2/L/Lsum F1 of the summaries and of lead-1/lead-3, or
+ * pairs with the baseline in the same report: ROUGE-1/2/L/Lsum F1 of the summaries and of lead-1/lead-3 and the
+ * lead cut to the length of each summary (`lead =length`), or
  * BLEU of the replies and of echoing the message; perplexity of the references either way. The task defaults
- * to the one the model was trained for.
+ * to the one the model was trained for. Decoding: beam 4 (summaries) or greedy (replies), trigram blocking for
+ * summaries, and `--min-length`/`--max-length`/`--length-penalty` as `longhand summarize` takes them.
  */
 import type { Command } from 'commander';
 import type { Seq2seqEvalReport } from '../../generate/seq2seq/evaluate.js';
 import { CliError, type CliIo } from '../io.js';
 import type { Register } from '../main.js';
-import { int, loadSeq2seqRef, toCliError, useBackend } from './seq2seq.js';
+import { int, loadSeq2seqRef, nonNegative, toCliError, useBackend } from './seq2seq.js';
 
 interface EvalCliOptions {
   model: string;
   pairs: string;
   task?: 'summarize' | 'dialogue';
   beam?: number;
+  minLength?: number;
+  maxLength?: number;
+  lengthPenalty?: number;
   limit?: number;
   json?: boolean;
 }
@@ -27,6 +32,9 @@ export const registerEval: Register = (program: Command, io: CliIo, setExit) => 
     .requiredOption('--pairs <file>', 'JSONL or TSV pairs (source → reference)')
     .option('--task <task>', 'summarize or dialogue (default: what the model was trained for)')
     .option('--beam <n>', 'beam width (default 4 for summaries, greedy for replies)', (v) => int(v))
+    .option('--min-length <n>', 'minimum output tokens (default 0)', (v) => int(v, 0))
+    .option('--max-length <n>', "maximum output tokens (default: the model's target length)", (v) => int(v))
+    .option('--length-penalty <a>', "Wu et al.'s length penalty α for beam search (0: none) (default 1)", nonNegative)
     .option('--limit <n>', 'evaluate only the first n pairs', (v) => int(v))
     .option('--json', 'print one JSON object')
     .action(async (o: EvalCliOptions) => {
@@ -46,7 +54,12 @@ export const registerEval: Register = (program: Command, io: CliIo, setExit) => 
           try {
             return evaluateSeq2seq(handle, pairs, {
               task,
-              decoding: beam > 1 ? { strategy: 'beam', beam, lengthPenalty: 1, blockNgram: task === 'summarize' ? 3 : 0 } : { strategy: 'greedy', blockNgram: task === 'summarize' ? 3 : 0 },
+              decoding: {
+                ...(beam > 1 ? { strategy: 'beam', beam, lengthPenalty: o.lengthPenalty ?? 1 } : { strategy: 'greedy' }),
+                blockNgram: task === 'summarize' ? 3 : 0,
+                ...(o.minLength !== undefined ? { minLength: o.minLength } : {}),
+                ...(o.maxLength !== undefined ? { maxLength: o.maxLength } : {}),
+              },
             });
           } catch (error) {
             throw toCliError(error);
@@ -68,7 +81,7 @@ function formatReport(r: Seq2seqEvalReport): string {
     const row = (name: string, x: NonNullable<Seq2seqEvalReport['model']['rouge']>) =>
       `${name.padEnd(12)}  ${pct(x.rouge1).padStart(7)}  ${pct(x.rouge2).padStart(7)}  ${pct(x.rougeL).padStart(7)}  ${pct(x.rougeLsum).padStart(10)}`;
     lines.push(row('model', r.model.rouge!));
-    for (const [name, b] of Object.entries(r.baselines)) if (b.rouge) lines.push(row(name.replace('lead', 'lead-'), b.rouge));
+    for (const [name, b] of Object.entries(r.baselines)) if (b.rouge) lines.push(row(name === 'leadMatched' ? 'lead =length' : name.replace('lead', 'lead-'), b.rouge));
   } else {
     lines.push(`BLEU          model ${r.model.bleu!.toFixed(2)}   echo baseline ${r.baselines['echo']!.bleu!.toFixed(2)}`);
   }

@@ -3,11 +3,13 @@
  *
  *  - summarize: ROUGE-1/2/L/Lsum F1 (and P/R) of the model's summaries — rouge_score with the Porter stemmer,
  *    ROUGE-Lsum on sentences found by Longhand's splitter (BBC summaries run sentences together) — and of
- *    lead-1 and lead-3 (a first line that looks like a headline is skipped);
+ *    lead-1 and lead-3 (a first line that looks like a headline is skipped), and `leadMatched`: the article's
+ *    first words, as many (whitespace-separated) as the model's summary of that article has, so that the model
+ *    is also compared with the lead at its own length (ROUGE F1 rewards length on long references);
  *  - dialogue: corpus BLEU (sacrebleu, 13a) of the replies and of echoing the message back;
  *  - both: the model's perplexity on the references (teacher forcing, `</s>` counted).
  */
-import { type RougeScores, corpusBleu, corpusRouge, leadK } from '../../eval/index.js';
+import { type RougeScores, corpusBleu, corpusRouge, leadK, leadSentences } from '../../eval/index.js';
 import { makeBatch } from '../../model/seq2seq/batch.js';
 import type { EncodedPair } from '../../model/seq2seq/codec.js';
 import type { Pair } from '../../text/pairs/index.js';
@@ -112,6 +114,7 @@ export function evaluateSeq2seq(handle: Seq2seqHandle, pairs: readonly Pair[], o
     for (const k of [1, 3]) {
       report.baselines[`lead${k}`] = { rouge: rouge(references, used.map((p) => leadK(p.source, k, { skipHeadline: hasHeadline(p.source) }))) };
     }
+    report.baselines['leadMatched'] = { rouge: rouge(references, used.map((p, i) => leadWords(p.source, wordCount(outputs[i]!), { skipHeadline: hasHeadline(p.source) }))) };
   } else {
     report.model.bleu = corpusBleu(outputs, references).score;
     report.baselines['echo'] = { bleu: corpusBleu(used.map((p) => p.source), references).score };
@@ -123,6 +126,24 @@ export function evaluateSeq2seq(handle: Seq2seqHandle, pairs: readonly Pair[], o
 function rouge(targets: string[], predictions: string[]): RougeFigures {
   const { mean } = corpusRouge(targets, predictions, { useStemmer: true, splitSummaries: true });
   return { rouge1: mean.rouge1!.fmeasure, rouge2: mean.rouge2!.fmeasure, rougeL: mean.rougeL!.fmeasure, rougeLsum: mean.rougeLsum!.fmeasure, detail: mean };
+}
+
+const wordCount = (text: string): number => text.split(/\s+/).filter(Boolean).length;
+
+/**
+ * The first `words` whitespace-separated words of the article (after the headline when `skipHeadline`), one
+ * sentence per line as lead-k gives them; the last sentence is cut where the count runs out.
+ */
+export function leadWords(article: string, words: number, options: { skipHeadline?: boolean } = {}): string {
+  const lines: string[] = [];
+  let left = words;
+  for (const sentence of leadSentences(article, Number.MAX_SAFE_INTEGER, options)) {
+    if (left <= 0) break;
+    const pieces = sentence.split(/\s+/).filter(Boolean);
+    lines.push(pieces.slice(0, left).join(' '));
+    left -= pieces.length;
+  }
+  return lines.join('\n');
 }
 
 /** A first line followed by a blank line, without a full stop, short: a headline (BBC News articles). */
