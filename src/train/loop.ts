@@ -58,6 +58,47 @@ export interface LoopOptions {
   clock?: () => number;
 }
 
+/** The settings of a run that the loop reads (language-model and seq2seq configs both have them). */
+export interface LoopSettings {
+  budget: Budget;
+  lr: number;
+  warmupSteps: number;
+  decay: LrSchedule['decay'];
+  minLrFraction: number;
+  evalEvery: number;
+  evalMaxTokens?: number;
+  patience: number;
+  divergenceFactor: number;
+  sampleEvery: number;
+  checkpointEvery: number;
+  checkpointMinutes: number;
+  logEvery: number;
+}
+
+/** Loop options from a run's settings; `overrides` last (tests shorten intervals with them). */
+export function loopOptionsFor(
+  config: LoopSettings,
+  how: { progressIntervalMs: number; testAtEnd: boolean },
+  overrides: Partial<LoopOptions> = {},
+): LoopOptions {
+  return {
+    budget: config.budget,
+    schedule: { peak: config.lr, warmupSteps: config.warmupSteps, decay: config.decay, minFraction: config.minLrFraction },
+    evalEvery: config.evalEvery,
+    ...(config.evalMaxTokens !== undefined ? { evalMaxTokens: config.evalMaxTokens } : {}),
+    patience: config.patience,
+    minDelta: 0,
+    divergenceFactor: config.divergenceFactor,
+    sampleEvery: config.sampleEvery,
+    checkpointEvery: config.checkpointEvery,
+    checkpointMinutes: config.checkpointMinutes,
+    logEvery: config.logEvery,
+    smoothing: 0.05,
+    ...how,
+    ...overrides,
+  };
+}
+
 export const DEFAULT_LOOP_OPTIONS: Omit<LoopOptions, 'budget' | 'schedule'> = {
   evalEvery: 250,
   patience: 5,

@@ -15,7 +15,7 @@ import { type LmTrainingConfig, resolveLmConfig } from './config.js';
 import { type CorpusSource, type LoadedCorpus, loadCorpus, storedSourceToCorpus } from './corpus.js';
 import type { LanguageModelTask } from './lmTask.js';
 import { type ResumePoint, SetupError, backendName, countParameters, createLanguageModelTask, loadResumePoint, oneLine } from './lmSetup.js';
-import { type LoopOptions, type LoopOutcome, type LoopResult, budgetSteps, runTrainingLoop } from './loop.js';
+import { type LoopOptions, type LoopOutcome, type LoopResult, budgetSteps, loopOptionsFor, runTrainingLoop } from './loop.js';
 import { acquireRunLock } from './runLock.js';
 import { RunProgressRecorder } from './runProgress.js';
 import type { Budget, LoopState, SavedCheckpoint, TrainingHooks } from './task.js';
@@ -214,23 +214,7 @@ class RunSession {
   private async train(p: Prepared): Promise<TrainingResult> {
     const { store, spec, hooks } = this;
     const { config, task } = p;
-    const options: LoopOptions = {
-      budget: config.budget,
-      schedule: { peak: config.lr, warmupSteps: config.warmupSteps, decay: config.decay, minFraction: config.minLrFraction },
-      evalEvery: config.evalEvery,
-      evalMaxTokens: config.evalMaxTokens,
-      patience: config.patience,
-      minDelta: 0,
-      divergenceFactor: config.divergenceFactor,
-      sampleEvery: config.sampleEvery,
-      checkpointEvery: config.checkpointEvery,
-      checkpointMinutes: config.checkpointMinutes,
-      logEvery: config.logEvery,
-      progressIntervalMs: 250,
-      smoothing: 0.05,
-      testAtEnd: true,
-      ...spec.loop,
-    };
+    const options = loopOptionsFor(config, { progressIntervalMs: 250, testAtEnd: true }, spec.loop);
     let result: LoopResult;
     try {
       result = await runTrainingLoop(

@@ -24,7 +24,7 @@ import { UnusableCheckpointError } from './checkpoints.js';
 import { DEFAULT_LM_TRAINING, type LmTrainingConfig, resolveLmConfig } from './config.js';
 import { corpusSha256 } from './corpus.js';
 import { type ResumePoint, createLanguageModelTask, loadResumePoint, oneLine } from './lmSetup.js';
-import { type Checkpointer, type LoopOptions, budgetSteps, runTrainingLoop } from './loop.js';
+import { type Checkpointer, type LoopOptions, budgetSteps, loopOptionsFor, runTrainingLoop } from './loop.js';
 import type { Budget, SavedCheckpoint, TrainingProgress } from './task.js';
 
 /** The contract's LmConfig (src/contract/schemas/runs.ts). */
@@ -106,23 +106,7 @@ export async function runLanguageModelTraining(
   const point = await checkpoints.resumePoint(spec.resumeFrom);
   const task = createLanguageModelTask(config, documents, sha, point);
   try {
-    const loopOptions: LoopOptions = {
-      budget: config.budget,
-      schedule: { peak: config.lr, warmupSteps: config.warmupSteps, decay: config.decay, minFraction: config.minLrFraction },
-      evalEvery: config.evalEvery,
-      evalMaxTokens: config.evalMaxTokens,
-      patience: config.patience,
-      minDelta: 0,
-      divergenceFactor: config.divergenceFactor,
-      sampleEvery: config.sampleEvery,
-      checkpointEvery: config.checkpointEvery,
-      checkpointMinutes: config.checkpointMinutes,
-      logEvery: config.logEvery,
-      progressIntervalMs: 100,
-      smoothing: 0.05,
-      testAtEnd: true,
-      ...options.loop,
-    };
+    const loopOptions = loopOptionsFor(config, { progressIntervalMs: 100, testAtEnd: true }, options.loop);
     const totalSteps = budgetSteps(config.budget, task.stepsPerEpoch);
     const result = await runTrainingLoop(
       task,

@@ -19,7 +19,7 @@ import { type Seq2seqTrainingConfig, modelConfig } from '../train/seq2seq/config
 import { type LoadedPairs, encodePairs, loadPairs } from '../train/seq2seq/data.js';
 import { oneLine } from '../train/lmSetup.js';
 import { Seq2seqTrainingTask } from '../train/seq2seq/task.js';
-import { type LoopOptions, budgetSteps, runTrainingLoop } from '../train/loop.js';
+import { type LoopOptions, budgetSteps, loopOptionsFor, runTrainingLoop } from '../train/loop.js';
 import type { TrainingProgress as LoopProgress } from '../train/task.js';
 import type { Seq2seqTrainingSpec, TrainingHooks, TrainingProgress, TrainingResult } from './jobs.js';
 import { seq2seqConfigFromContract } from './seq2seqConfig.js';
@@ -55,23 +55,7 @@ export async function runSeq2seqTraining(
   }
   const task = createTask(config, data, point);
   try {
-    const loopOptions: LoopOptions = {
-      budget: config.budget,
-      schedule: { peak: config.lr, warmupSteps: config.warmupSteps, decay: config.decay, minFraction: config.minLrFraction },
-      evalEvery: config.evalEvery,
-      evalMaxTokens: config.evalMaxTokens,
-      patience: config.patience,
-      minDelta: 0,
-      divergenceFactor: config.divergenceFactor,
-      sampleEvery: config.sampleEvery,
-      checkpointEvery: config.checkpointEvery,
-      checkpointMinutes: config.checkpointMinutes,
-      logEvery: config.logEvery,
-      progressIntervalMs: 100,
-      smoothing: 0.05,
-      testAtEnd: false,
-      ...options.loop,
-    };
+    const loopOptions = loopOptionsFor(config, { progressIntervalMs: 100, testAtEnd: false }, options.loop);
     const totalSteps = budgetSteps(config.budget, task.stepsPerEpoch);
     const result = await runTrainingLoop(
       task,

@@ -17,7 +17,7 @@ import { Seq2seqModel } from '../../model/seq2seq/model.js';
 import { INTERRUPTED_REASON, type JsonObject, type RunRow, type RunStatus, type Store, openStore } from '../../store/index.js';
 import { PairFileError } from '../../text/pairs/index.js';
 import { RunCheckpoints, UnusableCheckpointError, exportCheckpoint, runModelsDir, toSaved } from '../checkpoints.js';
-import { type LoopOptions, type LoopOutcome, type LoopResult, budgetSteps, runTrainingLoop } from '../loop.js';
+import { type LoopOptions, type LoopOutcome, type LoopResult, budgetSteps, loopOptionsFor, runTrainingLoop } from '../loop.js';
 import { backendName, oneLine } from '../lmSetup.js';
 import { RunProgressRecorder } from '../runProgress.js';
 import { acquireRunLock } from '../runLock.js';
@@ -199,23 +199,7 @@ class Seq2seqRunSession {
   private async train(p: Prepared): Promise<TrainingResult> {
     const { store, spec, hooks } = this;
     const { config } = p;
-    const options: LoopOptions = {
-      budget: config.budget,
-      schedule: { peak: config.lr, warmupSteps: config.warmupSteps, decay: config.decay, minFraction: config.minLrFraction },
-      evalEvery: config.evalEvery,
-      evalMaxTokens: config.evalMaxTokens,
-      patience: config.patience,
-      minDelta: 0,
-      divergenceFactor: config.divergenceFactor,
-      sampleEvery: config.sampleEvery,
-      checkpointEvery: config.checkpointEvery,
-      checkpointMinutes: config.checkpointMinutes,
-      logEvery: config.logEvery,
-      progressIntervalMs: 250,
-      smoothing: 0.05,
-      testAtEnd: false,
-      ...spec.loop,
-    };
+    const options = loopOptionsFor(config, { progressIntervalMs: 250, testAtEnd: false }, spec.loop);
     let result: LoopResult;
     try {
       result = await runTrainingLoop(
