@@ -23,7 +23,8 @@ import { type LoopOptions, budgetSteps, loopOptionsFor, runTrainingLoop } from '
 import type { TrainingProgress as LoopProgress } from '../train/task.js';
 import type { Seq2seqTrainingSpec, TrainingHooks, TrainingProgress, TrainingResult } from './jobs.js';
 import { seq2seqConfigFromContract } from './seq2seqConfig.js';
-import { Seq2seqDirectoryCheckpoints, type Seq2seqResumePoint } from './seq2seqCheckpoints.js';
+import { DirectoryCheckpoints } from '../train/directoryCheckpoints.js';
+import { type Seq2seqResumePoint, loadSeq2seqResumePoint } from './seq2seqCheckpoints.js';
 import { pairsSourceOf } from './seq2seqMining.js';
 
 export async function runSeq2seqTraining(
@@ -47,7 +48,7 @@ export async function runSeq2seqTraining(
     }
     throw new Error(oneLine(error));
   }
-  const checkpoints = new Seq2seqDirectoryCheckpoints(spec.outputDir);
+  const checkpoints = new DirectoryCheckpoints(spec.outputDir, loadSeq2seqResumePoint);
   const point = await checkpoints.resumePoint(spec.resumeFrom);
   if (point && point.train.data.sha256 !== data.sha256) {
     point.dispose();
