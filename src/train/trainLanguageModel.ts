@@ -8,17 +8,14 @@
  *
  * The caller chooses the compute backend first (initCompute); the run records the backend in use.
  */
-import path from 'node:path';
-import { INTERRUPTED_REASON, type RunRow, type RunStatus, type Store, openStore } from '../store/index.js';
-import { RunCheckpoints, exportCheckpoint, runModelsDir, toSaved } from './checkpoints.js';
+import { type RunRow, type Store, openStore } from '../store/index.js';
+import { RunCheckpoints } from './checkpoints.js';
 import { type LmTrainingConfig, resolveLmConfig } from './config.js';
 import { type CorpusSource, type LoadedCorpus, loadCorpus, storedSourceToCorpus } from './corpus.js';
-import type { LanguageModelTask } from './lmTask.js';
-import { type ResumePoint, SetupError, backendName, countParameters, createLanguageModelTask, loadResumePoint, oneLine } from './lmSetup.js';
-import { type LoopOptions, type LoopOutcome, type LoopResult, budgetSteps, loopOptionsFor, runTrainingLoop } from './loop.js';
-import { acquireRunLock } from './runLock.js';
-import { RunProgressRecorder } from './runProgress.js';
-import type { Budget, LoopState, SavedCheckpoint, TrainingHooks } from './task.js';
+import { type ResumePoint, SetupError, countParameters, createLanguageModelTask, loadResumePoint, oneLine } from './lmSetup.js';
+import type { LoopOptions } from './loop.js';
+import { type PreparedRun, RunFailure, RunSession, type TrainingResult, TrainingError } from './runSession.js';
+import type { Budget, TrainingHooks } from './task.js';
 
 export interface LanguageModelTrainingSpec {
   /** A run row of kind 'lm': queued for a new run; for a resume also interrupted, or running/paused with a dead owner. */
@@ -40,130 +37,29 @@ export interface LanguageModelTrainingSpec {
   loop?: Partial<Pick<LoopOptions, 'progressIntervalMs' | 'clock' | 'smoothing' | 'minDelta' | 'testAtEnd'>>;
 }
 
-export type FinalStatus = Extract<RunStatus, 'finished' | 'failed' | 'cancelled' | 'interrupted'>;
-
-export interface TrainingResult {
-  runId: number;
-  status: FinalStatus;
-  /** How the loop ended; 'error' when an exception or bad input stopped the run. */
-  outcome: LoopOutcome | 'error';
-  /** One line, when the run failed. */
-  error?: string;
-  /** One line, when the loop stopped early (early stopping, divergence). */
-  reason?: string;
-  backend: string;
-  step: number;
-  totalSteps: number | null;
-  epoch: number;
-  /** The checkpoint step this session started from (null: from scratch). */
-  resumedFromStep: number | null;
-  trainLoss: number | null;
-  finalValLoss: number | null;
-  bestValLoss: number | null;
-  testLoss: number | null;
-  /** Training tokens per second of training time this session (evaluations and checkpoints excluded). */
-  tokensPerSec: number | null;
-  /** Active training time across sessions. */
-  elapsedSeconds: number;
-  bestCheckpoint: SavedCheckpoint | null;
-  lastCheckpoint: SavedCheckpoint | null;
-  /** The verified copy of the best checkpoint (when `outDir` was given and the run finished). */
-  outDir?: string;
-  vocabSize: number;
-  parameters: number;
-  /** Things the user should know (checkpoints that could not be used when resuming…). */
-  warnings: string[];
-}
-
-/** A precondition the caller broke (no such run, run not resumable, text changed): the run was left as it was. */
-export class TrainingError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'TrainingError';
-  }
-}
-
-const RESUMABLE: readonly RunStatus[] = ['queued', 'interrupted', 'running', 'paused'];
+export { type FinalStatus, type TrainingResult, TrainingError } from './runSession.js';
 
 export async function trainLanguageModel(spec: LanguageModelTrainingSpec, hooks: TrainingHooks = {}): Promise<TrainingResult> {
   if (!spec.store && !spec.dataDir) throw new TrainingError('trainLanguageModel needs a store or a data directory');
   const store = spec.store ?? openStore(spec.dataDir!);
   try {
-    return await new RunSession(store, spec, hooks).run();
+    return await new LanguageModelRunSession(store, spec, hooks).run();
   } finally {
     if (!spec.store) store.close();
   }
 }
 
-interface Prepared {
+interface Prepared extends PreparedRun {
   config: LmTrainingConfig;
-  task: LanguageModelTask;
-  /** Where this session starts (null: from scratch). */
-  resumed: { step: number; loop: LoopState } | null;
+  task: ReturnType<typeof createLanguageModelTask>;
 }
 
-/** Thrown inside a session: the run fails with this one-line message (bad text, text too short…). */
-class RunFailure extends Error {}
-
-class RunSession {
-  private status: RunStatus;
-  private readonly warnings: string[] = [];
-  private readonly backend = backendName();
-  private readonly progress: RunProgressRecorder;
-
-  constructor(
-    private readonly store: Store,
-    private readonly spec: LanguageModelTrainingSpec,
-    private readonly hooks: TrainingHooks,
-  ) {
-    this.status = 'queued';
-    this.progress = new RunProgressRecorder(store, spec.runId);
+class LanguageModelRunSession extends RunSession<Prepared> {
+  constructor(store: Store, protected override readonly spec: LanguageModelTrainingSpec, hooks: TrainingHooks) {
+    super(store, spec, hooks, { kind: 'lm', noun: 'a language model', testAtEnd: true });
   }
 
-  async run(): Promise<TrainingResult> {
-    const { store, spec } = this;
-    const run = this.checkRun();
-    this.status = run.status;
-    const lock = acquireRunLock(runModelsDir(store, spec.runId), spec.runId);
-    let task: LanguageModelTask | null = null;
-    try {
-      // We hold the lock, so a run still marked running or paused has lost its process.
-      if (this.status === 'running' || this.status === 'paused') this.setStatus('interrupted', INTERRUPTED_REASON);
-      let prepared: Prepared;
-      try {
-        prepared = await this.prepare(run);
-      } catch (error) {
-        if (!(error instanceof RunFailure)) throw error;
-        this.setStatus('failed', error.message);
-        return this.result('failed', 'error', null, { error: error.message });
-      }
-      task = prepared.task;
-      this.setStatus('running', undefined, this.backend);
-      return await this.train(prepared);
-    } catch (error) {
-      if (error instanceof TrainingError) throw error;
-      // Something unexpected (a bug, a full disk): the run fails with the message, and the error goes on.
-      this.failQuietly(oneLine(error));
-      throw error;
-    } finally {
-      task?.dispose();
-      lock.release();
-    }
-  }
-
-  private checkRun(): RunRow {
-    const { runId, resume } = this.spec;
-    const run = this.store.runs.get(runId);
-    if (!run) throw new TrainingError(`there is no run ${runId}`);
-    if (run.kind !== 'lm') throw new TrainingError(`run ${runId} is a ${run.kind} run, not a language model`);
-    if (resume && !RESUMABLE.includes(run.status)) {
-      throw new TrainingError(`run ${runId} is ${run.status}; only interrupted (or queued) runs can be resumed`);
-    }
-    if (!resume && run.status !== 'queued') throw new TrainingError(`run ${runId} is ${run.status}, not queued (resume it instead)`);
-    return run;
-  }
-
-  private async prepare(run: RunRow): Promise<Prepared> {
+  protected async prepare(run: RunRow): Promise<Prepared> {
     const { spec, store } = this;
     // A new run: the spec's settings over the row's (a run the service queued carries its settings there).
     const config = spec.resume
@@ -191,7 +87,8 @@ class RunSession {
     const point = spec.resume ? await this.findResumePoint() : null;
     const resumed = point ? { step: point.step, loop: point.train.loop } : null;
     try {
-      return { config, task: createLanguageModelTask(config, corpus.documents, corpus.sha256, point), resumed };
+      const task = createLanguageModelTask(config, corpus.documents, corpus.sha256, point);
+      return { config, task, resumed, vocabSize: task.model.config.vocabSize, parameters: countParameters(task.model) };
     } catch (error) {
       if (!(error instanceof SetupError)) throw error;
       if (spec.resume) throw new TrainingError(`cannot resume run ${run.id}: ${error.message}`);
@@ -206,118 +103,8 @@ class RunSession {
     this.warnings.push(...found.rejected.map((r) => `could not use checkpoint at ${r}`));
     if (!found.row && found.rejected.length > 0) this.warnings.push('no usable checkpoint is left: training starts again from step 0');
     const point = found.row ? found.loaded : null;
-    store.metrics.deleteAfter(spec.runId, point?.step ?? -1);
-    store.samples.deleteAfter(spec.runId, point?.step ?? -1);
+    this.forgetAfter(point?.step ?? null);
     return point;
-  }
-
-  private async train(p: Prepared): Promise<TrainingResult> {
-    const { store, spec, hooks } = this;
-    const { config, task } = p;
-    const options = loopOptionsFor(config, { progressIntervalMs: 250, testAtEnd: true }, spec.loop);
-    let result: LoopResult;
-    try {
-      result = await runTrainingLoop(
-        task,
-        options,
-        {
-          ...hooks,
-          // A getter does not survive the spread: read the caller's flag each time.
-          get pauseRequested() {
-            return hooks.pauseRequested;
-          },
-          onMetrics: (points) => {
-            store.metrics.add(spec.runId, points);
-            hooks.onMetrics?.(points);
-          },
-          onSample: (sample) => {
-            store.samples.add(spec.runId, sample.step, sample.text);
-            hooks.onSample?.(sample);
-          },
-          onProgress: (progress) => {
-            this.progress.save(progress);
-            hooks.onProgress?.(progress);
-          },
-          onPauseChange: (paused) => this.setStatus(paused ? 'paused' : 'running'),
-        },
-        new RunCheckpoints(store, spec.runId),
-        p.resumed?.loop,
-      );
-    } catch (error) {
-      const message = oneLine(error);
-      this.failQuietly(message);
-      return this.result('failed', 'error', null, { error: message }, p);
-    }
-    const final: FinalStatus =
-      result.outcome === 'completed' || result.outcome === 'early-stopped' ? 'finished' : result.outcome === 'diverged' ? 'failed' : result.outcome;
-    let outDir: string | undefined;
-    if (final === 'finished' && spec.outDir) {
-      const best = store.checkpoints.best(spec.runId);
-      try {
-        if (!best) throw new Error('the run has no checkpoint');
-        await exportCheckpoint(toSaved(store, best).dir, best.sha256, spec.outDir);
-        outDir = path.resolve(spec.outDir);
-      } catch (error) {
-        const message = `training finished, but writing the best checkpoint to ${spec.outDir} failed: ${oneLine(error)}`;
-        this.failQuietly(message);
-        return this.result('failed', result.outcome, result, { error: message }, p);
-      }
-    }
-    // Only an abort ends the loop while paused; paused → finished is not a transition, the others are.
-    if (this.status === 'paused' && final === 'finished') this.setStatus('running');
-    if (final === 'failed') this.setStatus('failed', result.reason);
-    else if (final === 'interrupted') this.setStatus('interrupted', 'stopped before the end; it can be resumed from its last checkpoint');
-    else if (this.status !== final) this.setStatus(final);
-    return this.result(final, result.outcome, result, {
-      ...(final === 'failed' && result.reason ? { error: result.reason } : {}),
-      ...(result.reason ? { reason: result.reason } : {}),
-      ...(outDir ? { outDir } : {}),
-    }, p);
-  }
-
-  private setStatus(to: RunStatus, error?: string, backend?: string): void {
-    const row = this.store.runs.transition(this.spec.runId, to, { ...(error ? { error } : {}), ...(backend ? { backend } : {}) });
-    this.status = row.status;
-    this.hooks.onStatus?.({ status: to, ...(error ? { error } : {}) });
-  }
-
-  /** Marks the run failed if its status allows it (never throws: it reports another failure). */
-  private failQuietly(message: string): void {
-    try {
-      if (this.status !== 'failed' && this.status !== 'finished' && this.status !== 'cancelled') this.setStatus('failed', message);
-    } catch {
-      // the original error matters more
-    }
-  }
-
-  private result(status: FinalStatus, outcome: LoopOutcome | 'error', r: LoopResult | null, extra: Partial<TrainingResult>, p?: Prepared): TrainingResult {
-    const { store, spec } = this;
-    const best = store.checkpoints.best(spec.runId);
-    const last = store.checkpoints.last(spec.runId);
-    const state = r?.state ?? p?.resumed?.loop ?? null;
-    const perEpoch = p?.task.stepsPerEpoch ?? 1;
-    return {
-      runId: spec.runId,
-      status,
-      outcome,
-      backend: this.backend,
-      step: state?.step ?? 0,
-      totalSteps: p ? budgetSteps(p.config.budget, perEpoch) : null,
-      epoch: p ? (state?.step ?? 0) / perEpoch : 0,
-      resumedFromStep: p?.resumed?.step ?? null,
-      trainLoss: state?.smoothedLoss ?? null,
-      finalValLoss: r?.finalValLoss ?? null,
-      bestValLoss: state?.bestValLoss ?? null,
-      testLoss: r?.testLoss ?? null,
-      tokensPerSec: r && r.sessionTrainMs > 0 ? (r.sessionTokens * 1000) / r.sessionTrainMs : null,
-      elapsedSeconds: (state?.elapsedMs ?? 0) / 1000,
-      bestCheckpoint: best ? toSaved(store, best) : null,
-      lastCheckpoint: last ? toSaved(store, last) : null,
-      vocabSize: p?.task.model.config.vocabSize ?? 0,
-      parameters: p ? countParameters(p.task.model) : 0,
-      warnings: this.warnings,
-      ...extra,
-    };
   }
 }
 

@@ -9,20 +9,17 @@
  * The pairs come from a file (stored in the run's config, so a resume reads it again and refuses it if it
  * changed) or are given in memory (mined pairs; a resume must be given them again).
  */
-import path from 'node:path';
 import { tf } from '../../compute/tf.js';
 import { type LoadedSeq2seqCheckpoint, loadSeq2seqCheckpoint } from '../../model/seq2seq/checkpoint.js';
 import { type Seq2seqCodec, buildCodec } from '../../model/seq2seq/codec.js';
 import { Seq2seqModel } from '../../model/seq2seq/model.js';
-import { INTERRUPTED_REASON, type JsonObject, type RunRow, type RunStatus, type Store, openStore } from '../../store/index.js';
+import { type JsonObject, type RunRow, type Store, openStore } from '../../store/index.js';
 import { PairFileError } from '../../text/pairs/index.js';
-import { RunCheckpoints, UnusableCheckpointError, exportCheckpoint, runModelsDir, toSaved } from '../checkpoints.js';
-import { type LoopOptions, type LoopOutcome, type LoopResult, budgetSteps, loopOptionsFor, runTrainingLoop } from '../loop.js';
-import { backendName, oneLine } from '../lmSetup.js';
-import { RunProgressRecorder } from '../runProgress.js';
-import { acquireRunLock } from '../runLock.js';
+import { RunCheckpoints, UnusableCheckpointError } from '../checkpoints.js';
+import type { LoopOptions } from '../loop.js';
+import { oneLine } from '../lmSetup.js';
+import { type PreparedRun, RunFailure, RunSession, type TrainingResult, TrainingError } from '../runSession.js';
 import type { Budget, TrainingHooks } from '../task.js';
-import { type FinalStatus, type TrainingResult, TrainingError } from '../trainLanguageModel.js';
 import { type Seq2seqTrainingConfig, modelConfig, resolveSeq2seqConfig } from './config.js';
 import { type LoadedPairs, type Seq2seqPairsSource, encodePairs, loadPairs } from './data.js';
 import { type Seq2seqTrainState, Seq2seqTrainingTask, seq2seqResumeState } from './task.js';
@@ -44,7 +41,6 @@ export interface Seq2seqTrainingSpec {
   loop?: Partial<Pick<LoopOptions, 'progressIntervalMs' | 'clock' | 'smoothing' | 'minDelta' | 'testAtEnd'>>;
 }
 
-const RESUMABLE: readonly RunStatus[] = ['queued', 'interrupted', 'running', 'paused'];
 
 export async function trainSeq2seq(spec: Seq2seqTrainingSpec, hooks: TrainingHooks = {}): Promise<TrainingResult> {
   if (!spec.store && !spec.dataDir) throw new TrainingError('trainSeq2seq needs a store or a data directory');
@@ -56,65 +52,17 @@ export async function trainSeq2seq(spec: Seq2seqTrainingSpec, hooks: TrainingHoo
   }
 }
 
-interface Prepared {
+interface Prepared extends PreparedRun {
   config: Seq2seqTrainingConfig;
   task: Seq2seqTrainingTask;
-  resumedFrom: { step: number; loop: Seq2seqTrainState['loop'] } | null;
 }
 
-class RunFailure extends Error {}
-
-class Seq2seqRunSession {
-  private status: RunStatus = 'queued';
-  private readonly warnings: string[] = [];
-  private readonly backend = backendName();
-  private readonly progress: RunProgressRecorder;
-
-  constructor(
-    private readonly store: Store,
-    private readonly spec: Seq2seqTrainingSpec,
-    private readonly hooks: TrainingHooks,
-  ) {
-    this.progress = new RunProgressRecorder(store, spec.runId);
+class Seq2seqRunSession extends RunSession<Prepared> {
+  constructor(store: Store, protected override readonly spec: Seq2seqTrainingSpec, hooks: TrainingHooks) {
+    super(store, spec, hooks, { kind: 'seq2seq', noun: 'a seq2seq model', testAtEnd: false });
   }
 
-  async run(): Promise<TrainingResult> {
-    const run = this.checkRun();
-    this.status = run.status;
-    const lock = acquireRunLock(runModelsDir(this.store, this.spec.runId), this.spec.runId);
-    let prepared: Prepared | null = null;
-    try {
-      if (this.status === 'running' || this.status === 'paused') this.setStatus('interrupted', INTERRUPTED_REASON);
-      try {
-        prepared = await this.prepare(run);
-      } catch (error) {
-        if (!(error instanceof RunFailure)) throw error;
-        this.setStatus('failed', error.message);
-        return this.result('failed', 'error', null, null, { error: error.message });
-      }
-      this.setStatus('running', undefined, this.backend);
-      return await this.train(prepared);
-    } catch (error) {
-      if (error instanceof TrainingError) throw error;
-      this.failQuietly(oneLine(error));
-      throw error;
-    } finally {
-      prepared?.task.dispose();
-      lock.release();
-    }
-  }
-
-  private checkRun(): RunRow {
-    const { runId, resume } = this.spec;
-    const run = this.store.runs.get(runId);
-    if (!run) throw new TrainingError(`there is no run ${runId}`);
-    if (run.kind !== 'seq2seq') throw new TrainingError(`run ${runId} is a ${run.kind} run, not a seq2seq model`);
-    if (resume && !RESUMABLE.includes(run.status)) throw new TrainingError(`run ${runId} is ${run.status}; only interrupted (or queued) runs can be resumed`);
-    if (!resume && run.status !== 'queued') throw new TrainingError(`run ${runId} is ${run.status}, not queued (resume it instead)`);
-    return run;
-  }
-
-  private async prepare(run: RunRow): Promise<Prepared> {
+  protected async prepare(run: RunRow): Promise<Prepared> {
     const { spec, store } = this;
     const config = spec.resume ? storedConfig(run) : resolveOrFail({ ...spec.config, ...(spec.budget ? { budget: spec.budget } : {}) });
     const source = spec.pairs ?? (spec.resume ? storedSource(run) : null);
@@ -164,7 +112,13 @@ class Seq2seqRunSession {
         data: { sha256: data.sha256, pairs: data.train.length + data.validation.length },
         ...(resume ? { resume: { optimizer: resume.optimizer, batcher: resume.train.batcher } } : {}),
       });
-      return { config, task, resumedFrom: resume ? { step: resume.step, loop: resume.train.loop } : null };
+      return {
+        config,
+        task,
+        resumed: resume ? { step: resume.step, loop: resume.train.loop } : null,
+        vocabSize: model.config.targetVocabSize,
+        parameters: model.variables().reduce((n, v) => n + v.size, 0),
+      };
     } catch (error) {
       model.dispose();
       throw error;
@@ -191,117 +145,8 @@ class Seq2seqRunSession {
       disposeLoaded(point.loaded);
       throw new TrainingError(`the training pairs of run ${spec.runId} have changed since it started; start a new run`);
     }
-    store.metrics.deleteAfter(spec.runId, point?.step ?? -1);
-    store.samples.deleteAfter(spec.runId, point?.step ?? -1);
+    this.forgetAfter(point?.step ?? null);
     return point;
-  }
-
-  private async train(p: Prepared): Promise<TrainingResult> {
-    const { store, spec, hooks } = this;
-    const { config } = p;
-    const options = loopOptionsFor(config, { progressIntervalMs: 250, testAtEnd: false }, spec.loop);
-    let result: LoopResult;
-    try {
-      result = await runTrainingLoop(
-        p.task,
-        options,
-        {
-          ...hooks,
-          // A getter does not survive the spread: read the caller's flag each time.
-          get pauseRequested() {
-            return hooks.pauseRequested;
-          },
-          onMetrics: (points) => {
-            store.metrics.add(spec.runId, points);
-            hooks.onMetrics?.(points);
-          },
-          onSample: (sample) => {
-            store.samples.add(spec.runId, sample.step, sample.text);
-            hooks.onSample?.(sample);
-          },
-          onProgress: (progress) => {
-            this.progress.save(progress);
-            hooks.onProgress?.(progress);
-          },
-          onPauseChange: (paused) => this.setStatus(paused ? 'paused' : 'running'),
-        },
-        new RunCheckpoints(store, spec.runId),
-        p.resumedFrom?.loop,
-      );
-    } catch (error) {
-      const message = oneLine(error);
-      this.failQuietly(message);
-      return this.result('failed', 'error', p, null, { error: message });
-    }
-    const final: FinalStatus =
-      result.outcome === 'completed' || result.outcome === 'early-stopped' ? 'finished' : result.outcome === 'diverged' ? 'failed' : result.outcome;
-    let outDir: string | undefined;
-    if (final === 'finished' && spec.outDir) {
-      const best = store.checkpoints.best(spec.runId);
-      try {
-        if (!best) throw new Error('the run has no checkpoint');
-        await exportCheckpoint(toSaved(store, best).dir, best.sha256, spec.outDir);
-        outDir = path.resolve(spec.outDir);
-      } catch (error) {
-        const message = `training finished, but writing the best checkpoint to ${spec.outDir} failed: ${oneLine(error)}`;
-        this.failQuietly(message);
-        return this.result('failed', result.outcome, p, result, { error: message });
-      }
-    }
-    if (this.status === 'paused') this.setStatus(final === 'cancelled' ? 'cancelled' : 'running');
-    if (final === 'failed') this.setStatus('failed', result.reason);
-    else if (final === 'interrupted') this.setStatus('interrupted', 'stopped before the end; it can be resumed from its last checkpoint');
-    else if (this.status !== final) this.setStatus(final);
-    return this.result(final, result.outcome, p, result, {
-      ...(final === 'failed' && result.reason ? { error: result.reason } : {}),
-      ...(result.reason ? { reason: result.reason } : {}),
-      ...(outDir ? { outDir } : {}),
-    });
-  }
-
-  private setStatus(to: RunStatus, error?: string, backend?: string): void {
-    const row = this.store.runs.transition(this.spec.runId, to, { ...(error ? { error } : {}), ...(backend ? { backend } : {}) });
-    this.status = row.status;
-    this.hooks.onStatus?.({ status: to, ...(error ? { error } : {}) });
-  }
-
-  private failQuietly(message: string): void {
-    try {
-      if (this.status === 'paused') this.setStatus('running');
-      if (this.status !== 'failed' && this.status !== 'finished' && this.status !== 'cancelled') this.setStatus('failed', message);
-    } catch {
-      // the original error matters more
-    }
-  }
-
-  private result(status: FinalStatus, outcome: LoopOutcome | 'error', p: Prepared | null, r: LoopResult | null, extra: Partial<TrainingResult>): TrainingResult {
-    const { store, spec } = this;
-    const best = store.checkpoints.best(spec.runId);
-    const last = store.checkpoints.last(spec.runId);
-    const state = r?.state ?? p?.resumedFrom?.loop ?? null;
-    const perEpoch = p?.task.stepsPerEpoch ?? 1;
-    return {
-      runId: spec.runId,
-      status,
-      outcome,
-      backend: this.backend,
-      step: state?.step ?? 0,
-      totalSteps: p ? budgetSteps(p.config.budget, perEpoch) : null,
-      epoch: p ? (state?.step ?? 0) / perEpoch : 0,
-      resumedFromStep: p?.resumedFrom?.step ?? null,
-      trainLoss: state?.smoothedLoss ?? null,
-      finalValLoss: r?.finalValLoss ?? null,
-      bestValLoss: state?.bestValLoss ?? null,
-      testLoss: r?.testLoss ?? null,
-      tokensPerSec: r && r.sessionTrainMs > 0 ? (r.sessionTokens * 1000) / r.sessionTrainMs : null,
-      elapsedSeconds: (state?.elapsedMs ?? 0) / 1000,
-      bestCheckpoint: best ? toSaved(store, best) : null,
-      lastCheckpoint: last ? toSaved(store, last) : null,
-      vocabSize: p?.task.model.config.targetVocabSize ?? 0,
-      parameters: p ? p.task.model.variables().reduce((n, v) => n + v.size, 0) : 0,
-      warnings: this.warnings,
-      ...extra,
-    };
   }
 }
 
