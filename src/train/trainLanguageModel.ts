@@ -1,10 +1,11 @@
 /**
  * `trainLanguageModel`: one language-model training run from its row in the store to a final status, the
- * entry point the worker and `longhand train` call. It owns the run's life in SQLite (queued → running ⇄
- * paused → finished | failed | cancelled | interrupted; every change a row update and an `onStatus` call),
- * its metrics (stored in batches), samples, latest progress and checkpoints (./checkpoints.ts), and resuming: the newest checkpoint
- * whose sha256 matches its row, with the same weights, Adam state, sampler state and loop state, so a resumed
- * run continues exactly as if it had not stopped (step and epoch budgets; bit-exact on cpu).
+ * entry point `longhand train` calls. RunSession (./runSession.ts) owns the run's life in SQLite (queued →
+ * running ⇄ paused → finished | failed | cancelled | interrupted; every change a row update and an `onStatus`
+ * call), its metrics, samples, latest progress and checkpoints (./checkpoints.ts); this prepares a session and
+ * resumes from the newest checkpoint whose sha256 matches its row, with the same weights, Adam state, sampler
+ * state and loop state, so a resumed run continues exactly as if it had not stopped (step and epoch budgets;
+ * bit-exact on cpu).
  *
  * The caller chooses the compute backend first (initCompute); the run records the backend in use.
  */

@@ -1,10 +1,9 @@
 /**
  * `trainSeq2seq`: one seq2seq training run from its row in the store (kind 'seq2seq') to a final status,
- * the entry point the worker and `longhand train seq2seq` call. It mirrors trainLanguageModel: the run's life
- * in SQLite (queued → running ⇄ paused → finished | failed | cancelled | interrupted, each change a row update
- * and an `onStatus` call), metrics stored in batches, checkpoints through RunCheckpoints (best and last kept),
- * the generic loop (../loop.ts) over Seq2seqTrainingTask, and resuming from the newest checkpoint whose sha256
- * matches its row (same weights, Adam state, batcher position and loop state).
+ * the entry point `longhand train seq2seq` calls. The run's life in SQLite, the loop and the export belong to
+ * RunSession (../runSession.ts); this prepares a session: the settings, the pairs, and a new model or the one
+ * to resume from the newest checkpoint whose sha256 matches its row (same weights, Adam state, batcher position
+ * and loop state).
  *
  * The pairs come from a file (stored in the run's config, so a resume reads it again and refuses it if it
  * changed) or are given in memory (mined pairs; a resume must be given them again).
