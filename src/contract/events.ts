@@ -1,6 +1,7 @@
 /**
- * Events the service pushes without being asked: training progress and status changes, saved checkpoints, and
- * tokens of a generation as they are produced (tagged with the request id of the call that asked for them).
+ * Events the service pushes without being asked: training progress and status changes, saved checkpoints,
+ * tokens of a generation as they are produced (tagged with the request id of the call that asked for them), and
+ * changes to the library.
  */
 import { z } from 'zod';
 import { Id } from './schemas/primitives.js';
@@ -37,6 +38,8 @@ export const eventTable = {
     isLast: z.boolean(),
   }),
   'generation.token': z.object({ requestId: RequestId, text: z.string() }),
+  /** A corpus or its documents changed (created, renamed, imported into, a document removed, removed). */
+  'corpora.changed': z.object({ corpusId: Id }),
 } as const satisfies Record<string, z.ZodType>;
 
 export const EVENT_SUMMARIES: Record<EventName, string> = {
@@ -44,6 +47,7 @@ export const EVENT_SUMMARIES: Record<EventName, string> = {
   'run.status': "A run's status changed (with the error when it failed).",
   'run.checkpoint': 'A run saved a checkpoint (flags say whether it is the best and/or the last).',
   'generation.token': 'A piece of text produced by the generation request with this id.',
+  'corpora.changed': 'A corpus or its documents changed, by this window or another (the app menu, a second window).',
 };
 
 export type EventTable = typeof eventTable;

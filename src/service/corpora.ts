@@ -46,18 +46,29 @@ export function corporaHandlers(ctx: ServiceContext): CorporaHandlers {
     if (!found) throw notFound('corpus', id);
     return found;
   };
+  const changed = <T>(corpusId: number, value: T): T => {
+    ctx.events.emit({ name: 'corpora.changed', payload: { corpusId } });
+    return value;
+  };
 
   return {
     'corpora.list': () => ({ corpora: store.corpora.list() }),
-    'corpora.create': mapErrors(({ name }) => summary(store.corpora.create(name).id)),
-    'corpora.rename': mapErrors(({ corpusId, name }) => summary(store.corpora.rename(corpusId, name).id)),
-    'corpora.importFiles': mapErrors(({ corpus, files }, { signal }) => importContents(store, corpus, files, signal)),
-    'corpora.importPaths': mapErrors(({ corpus, paths, recursive }, { signal }) =>
-      importPaths(store, corpus, paths, recursive, signal),
-    ),
+    'corpora.create': mapErrors(({ name }) => {
+      const created = summary(store.corpora.create(name).id);
+      return changed(created.id, created);
+    }),
+    'corpora.rename': mapErrors(({ corpusId, name }) => changed(corpusId, summary(store.corpora.rename(corpusId, name).id))),
+    'corpora.importFiles': mapErrors(async ({ corpus, files }, { signal }) => {
+      const result = await importContents(store, corpus, files, signal);
+      return changed(result.corpus.id, result);
+    }),
+    'corpora.importPaths': mapErrors(async ({ corpus, paths, recursive }, { signal }) => {
+      const result = await importPaths(store, corpus, paths, recursive, signal);
+      return changed(result.corpus.id, result);
+    }),
     'corpora.remove': ({ corpusId }) => {
       if (!store.corpora.remove(corpusId)) throw notFound('corpus', corpusId);
-      return { deleted: true };
+      return changed(corpusId, { deleted: true });
     },
     'corpora.stats': ({ corpusId }): CorpusStats => {
       const base = summary(corpusId);
@@ -87,7 +98,7 @@ export function corporaHandlers(ctx: ServiceContext): CorporaHandlers {
       const doc = store.documents.get(documentId);
       if (!doc) throw notFound('document', documentId);
       store.documents.remove(documentId);
-      return summary(doc.corpusId);
+      return changed(doc.corpusId, summary(doc.corpusId));
     },
   };
 }

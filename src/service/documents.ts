@@ -70,6 +70,7 @@ export function documentHandlers(ctx: ServiceContext): DocumentHandlers {
         const target = typeof corpus === 'number' ? store.corpora.get(corpus)! : store.corpora.getOrCreate(corpus);
         return { corpusId: target.id, result: store.documents.add(target.id, { title, text, sourcePath: null }) };
       });
+      ctx.events.emit({ name: 'corpora.changed', payload: { corpusId } });
       return {
         corpus: corpusSummary(store, corpusId)!,
         files: [

@@ -121,6 +121,28 @@ describe('LibraryPane', () => {
     expect(model.selectedId).toBe(1);
   });
 
+  it('shows a corpus changed elsewhere (the app menu’s import) without losing the open preview', async () => {
+    let documents = 12;
+    const fake = service({
+      'corpora.list': () => ({ corpora: [{ ...corpus, documents }] }),
+      'corpora.stats': () => ({ ...stats, documents }),
+    });
+    const model = new LibraryModel(fake.api);
+    await model.load();
+    render(LibraryPane, { props: { model } });
+    await model.openPreview(doc.id);
+    const listed = () => fake.inputs('corpora.list').length;
+    const before = listed();
+
+    documents = 13;
+    fake.emit({ name: 'corpora.changed', payload: { corpusId: corpus.id } });
+    fake.emit({ name: 'corpora.changed', payload: { corpusId: corpus.id } });
+    await waitFor(() => expect(within(screen.getByLabelText('Statistics')).getAllByRole('definition')[0]).toHaveTextContent('13'));
+    expect(listed()).toBe(before + 1); // two events, one refresh
+    expect(model.preview?.document.id).toBe(doc.id);
+    model.dispose();
+  });
+
   it('removes a corpus only after confirmation', async () => {
     const fake = service({ 'corpora.remove': () => ({ deleted: true }) });
     const model = new LibraryModel(fake.api);

@@ -87,6 +87,7 @@ export class AppModel {
   }
 
   dispose(): void {
+    this.library.dispose();
     this.editor.dispose();
     this.training.dispose();
     this.catalog.dispose();

@@ -77,9 +77,50 @@ export class LibraryModel {
 
   readonly #api: ApiClient;
   #key = 0;
+  readonly #unsubscribe: () => void;
+  /** Corpora changed since the last refresh (a plain list: not state the page shows). */
+  #changed: number[] = [];
+  #refreshTimer: ReturnType<typeof setTimeout> | null = null;
 
   constructor(api: ApiClient) {
     this.#api = api;
+    // Changes made elsewhere (the app menu's import, another window) show up without a reload.
+    this.#unsubscribe = api.on('corpora.changed', ({ corpusId }) => {
+      this.#changed.push(corpusId);
+      this.#refreshTimer ??= setTimeout(() => void this.#refresh(), 100);
+    });
+  }
+
+  dispose(): void {
+    this.#unsubscribe();
+    if (this.#refreshTimer) clearTimeout(this.#refreshTimer);
+  }
+
+  /** The list again, and the selected corpus's figures and documents if it changed (its preview stays open). */
+  async #refresh(): Promise<void> {
+    const changed = this.#changed;
+    this.#changed = [];
+    this.#refreshTimer = null;
+    try {
+      this.corpora = (await this.#api.corpora.list()).corpora;
+    } catch {
+      return; // the next change or showing the pane tries again
+    }
+    const selected = this.selectedId;
+    if (selected === null || !this.corpora.some((c) => c.id === selected)) return this.load();
+    if (!changed.includes(selected)) return;
+    try {
+      const [stats, docs] = await Promise.all([
+        this.#api.corpora.stats({ corpusId: selected }),
+        this.#api.corpora.documents({ corpusId: selected, limit: 200 }),
+      ]);
+      if (this.selectedId !== selected) return;
+      this.stats = stats;
+      this.documents = docs.documents;
+      this.documentsTotal = docs.total;
+    } catch {
+      // shown again the next time the pane is
+    }
   }
 
   async load(): Promise<void> {

@@ -33,6 +33,8 @@ describe('the contract over IPC', () => {
 
   it('corpora: create, import contents and paths, browse, rename, remove', async () => {
     const { api } = h;
+    const changes: number[] = [];
+    const off = api.on('corpora.changed', (p) => changes.push(p.corpusId));
     const created = await api.corpora.create({ name: 'Letters' });
     await expect(api.corpora.create({ name: 'Letters' })).rejects.toMatchObject({ name: 'Conflict' });
 
@@ -81,6 +83,12 @@ describe('the contract over IPC', () => {
     const temp = await api.corpora.create({ name: 'Temp' });
     await expect(api.corpora.remove({ corpusId: temp.id })).resolves.toEqual({ deleted: true });
     await expect(api.corpora.remove({ corpusId: temp.id })).rejects.toMatchObject({ name: 'NotFound' });
+
+    // Every change, and only changes, told to every window: create, two imports, rename, a document removed;
+    // then the temporary corpus created and removed. Refused calls changed nothing and said nothing.
+    const c = created.id;
+    await expect.poll(() => changes).toEqual([c, c, c, c, c, temp.id, temp.id]);
+    off();
   });
 
   it('documents: drafts with autosave conflicts, search, and adding one to a corpus', async () => {
@@ -95,7 +103,11 @@ describe('the contract over IPC', () => {
     const list = await api.documents.list({ query: 'stormy' });
     expect(list.documents.map((d) => d.id)).toEqual([draft.id]);
     expect(list.documents[0]?.words).toBe(7);
+    const changes: number[] = [];
+    const off = api.on('corpora.changed', (p) => changes.push(p.corpusId));
     const added = await api.documents.addToCorpus({ id: draft.id, corpus: 'Drafts' });
+    await expect.poll(() => changes).toEqual([added.corpus.id]);
+    off();
     expect(added.files[0]).toMatchObject({ name: 'Chapter 1', status: 'added' });
     const empty = await api.documents.create({});
     await expect(api.documents.addToCorpus({ id: empty.id, corpus: 'Drafts' })).rejects.toMatchObject({ name: 'ValidationError' });
