@@ -129,7 +129,8 @@ export async function runLanguageModelTraining(
   }
 }
 
-function toWorkerProgress(p: TrainingProgress, totalSteps: number | null): WorkerProgress {
+/** The loop's progress as the worker reports it (both kinds of run). */
+export function toWorkerProgress(p: TrainingProgress, totalSteps: number | null): WorkerProgress {
   return {
     step: p.step,
     ...(totalSteps !== null ? { totalSteps } : {}),

@@ -13,15 +13,14 @@
  * - bad input or a divergence rejects with a one-line message (the run fails); the budget and early stopping
  *   resolve (finished); an aborted signal resolves too (cancelled: the worker decides from the signal).
  */
-import { type Seq2seqCodec, buildCodec } from '../model/seq2seq/codec.js';
-import { Seq2seqModel } from '../model/seq2seq/model.js';
-import { type Seq2seqTrainingConfig, modelConfig } from '../train/seq2seq/config.js';
-import { type LoadedPairs, encodePairs, loadPairs } from '../train/seq2seq/data.js';
+import type { Seq2seqTrainingConfig } from '../train/seq2seq/config.js';
+import { type LoadedPairs, loadPairs } from '../train/seq2seq/data.js';
+import { createSeq2seqTask } from '../train/seq2seq/setup.js';
 import { oneLine } from '../train/lmSetup.js';
-import { Seq2seqTrainingTask } from '../train/seq2seq/task.js';
+import type { Seq2seqTrainingTask } from '../train/seq2seq/task.js';
 import { type LoopOptions, budgetSteps, loopOptionsFor, runTrainingLoop } from '../train/loop.js';
-import type { TrainingProgress as LoopProgress } from '../train/task.js';
-import type { Seq2seqTrainingSpec, TrainingHooks, TrainingProgress, TrainingResult } from './jobs.js';
+import { toWorkerProgress } from '../train/workerJob.js';
+import type { Seq2seqTrainingSpec, TrainingHooks, TrainingResult } from './jobs.js';
 import { seq2seqConfigFromContract } from './seq2seqConfig.js';
 import { DirectoryCheckpoints } from '../train/directoryCheckpoints.js';
 import { type Seq2seqResumePoint, loadSeq2seqResumePoint } from './seq2seqCheckpoints.js';
@@ -84,55 +83,10 @@ export async function runSeq2seqTraining(
 
 /** A new model and tokenizers for the pairs, or the checkpoint's (it takes the resume point's tensors). */
 function createTask(config: Seq2seqTrainingConfig, data: LoadedPairs, point: Seq2seqResumePoint | null): Seq2seqTrainingTask {
-  let codec: Seq2seqCodec;
-  let model: Seq2seqModel;
   try {
-    if (point) {
-      codec = point.loaded.codec;
-      model = Seq2seqModel.fromWeights(point.loaded.config, point.loaded.weights);
-    } else {
-      try {
-        codec = buildCodec(data.train, { level: config.level, shared: config.sharedVocab, ...(config.vocabSize ? { vocabSize: config.vocabSize } : {}) });
-      } catch (error) {
-        throw new Error(`cannot build the vocabulary: ${oneLine(error)}`);
-      }
-      model = Seq2seqModel.init(modelConfig(config, codec), config.seed);
-    }
-    const train = encodePairs(codec, data.train, config.maxSourceLen, config.maxTargetLen, config.copy);
-    const validation = encodePairs(codec, data.validation, config.maxSourceLen, config.maxTargetLen, config.copy);
-    if (train.encoded.length === 0) {
-      model.dispose();
-      throw new Error('no usable training pairs (every source is empty)');
-    }
-    try {
-      return new Seq2seqTrainingTask({
-        model,
-        codec,
-        config,
-        train: train.encoded,
-        validation: validation.encoded,
-        data: { sha256: data.sha256, pairs: data.train.length + data.validation.length },
-        ...(point ? { resume: { optimizer: point.optimizer, batcher: point.train.batcher } } : {}),
-      });
-    } catch (error) {
-      model.dispose();
-      throw error;
-    }
+    return createSeq2seqTask(config, data, point).task;
   } finally {
     // The model and trainer hold copies: the checkpoint's own tensors are no longer needed.
     point?.dispose();
   }
-}
-
-function toWorkerProgress(p: LoopProgress, totalSteps: number | null): TrainingProgress {
-  return {
-    step: p.step,
-    ...(totalSteps !== null ? { totalSteps } : {}),
-    epoch: p.epoch,
-    trainLoss: p.trainLoss ?? NaN,
-    ...(p.valLoss !== null ? { valLoss: p.valLoss } : {}),
-    tokensPerSec: p.tokensPerSec ?? 0,
-    etaSeconds: p.etaSeconds,
-    elapsedSeconds: p.elapsedSeconds,
-  };
 }

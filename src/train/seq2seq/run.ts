@@ -10,18 +10,17 @@
  */
 import { tf } from '../../compute/tf.js';
 import { type LoadedSeq2seqCheckpoint, loadSeq2seqCheckpoint } from '../../model/seq2seq/checkpoint.js';
-import { type Seq2seqCodec, buildCodec } from '../../model/seq2seq/codec.js';
-import { Seq2seqModel } from '../../model/seq2seq/model.js';
 import { type JsonObject, type RunRow, type Store, openStore } from '../../store/index.js';
 import { PairFileError } from '../../text/pairs/index.js';
 import { RunCheckpoints, UnusableCheckpointError } from '../checkpoints.js';
 import type { LoopOptions } from '../loop.js';
-import { oneLine } from '../lmSetup.js';
+import { SetupError, oneLine } from '../lmSetup.js';
 import { type PreparedRun, RunFailure, RunSession, type TrainingResult, TrainingError } from '../runSession.js';
 import type { Budget, TrainingHooks } from '../task.js';
-import { type Seq2seqTrainingConfig, modelConfig, resolveSeq2seqConfig } from './config.js';
-import { type LoadedPairs, type Seq2seqPairsSource, encodePairs, loadPairs } from './data.js';
-import { type Seq2seqTrainState, Seq2seqTrainingTask, seq2seqResumeState } from './task.js';
+import { type Seq2seqTrainingConfig, resolveSeq2seqConfig } from './config.js';
+import { type LoadedPairs, type Seq2seqPairsSource, loadPairs } from './data.js';
+import { createSeq2seqTask } from './setup.js';
+import { type Seq2seqTrainState, type Seq2seqTrainingTask, seq2seqResumeState } from './task.js';
 
 export interface Seq2seqTrainingSpec {
   /** A run row of kind 'seq2seq': queued for a new run; for a resume also interrupted (or running/paused with a dead owner). */
@@ -79,51 +78,26 @@ class Seq2seqRunSession extends RunSession<Prepared> {
     if (!spec.resume) store.runs.updateConfig(run.id, { ...config, pairs: data.stored } as unknown as JsonObject);
 
     const resume = spec.resume ? await this.findResumePoint(data) : null;
-    let codec: Seq2seqCodec;
-    let model: Seq2seqModel;
-    if (resume) {
-      codec = resume.loaded.codec;
-      model = Seq2seqModel.fromWeights(resume.loaded.config, resume.loaded.weights);
-      tf.dispose(Object.values(resume.loaded.weights));
-    } else {
-      try {
-        codec = buildCodec(data.train, { level: config.level, shared: config.sharedVocab, ...(config.vocabSize ? { vocabSize: config.vocabSize } : {}) });
-      } catch (error) {
-        throw new RunFailure(oneLine(error));
-      }
-      model = Seq2seqModel.init(modelConfig(config, codec), config.seed);
-    }
-    const train = encodePairs(codec, data.train, config.maxSourceLen, config.maxTargetLen, config.copy);
-    const validation = encodePairs(codec, data.validation, config.maxSourceLen, config.maxTargetLen, config.copy);
-    if (train.dropped + validation.dropped > 0) this.warnings.push(`${train.dropped + validation.dropped} pairs have no source tokens and were left out`);
-    if (train.encoded.length === 0) {
-      model.dispose();
-      if (resume) tf.dispose(resume.optimizer.tensors.map((t) => t.tensor));
-      throw new RunFailure('no usable training pairs (every source is empty)');
-    }
+    let created: ReturnType<typeof createSeq2seqTask>;
     try {
-      const task = new Seq2seqTrainingTask({
-        model,
-        codec,
-        config,
-        train: train.encoded,
-        validation: validation.encoded,
-        data: { sha256: data.sha256, pairs: data.train.length + data.validation.length },
-        ...(resume ? { resume: { optimizer: resume.optimizer, batcher: resume.train.batcher } } : {}),
-      });
-      return {
-        config,
-        task,
-        resumed: resume ? { step: resume.step, loop: resume.train.loop } : null,
-        vocabSize: model.config.targetVocabSize,
-        parameters: model.variables().reduce((n, v) => n + v.size, 0),
-      };
+      created = createSeq2seqTask(config, data, resume);
     } catch (error) {
-      model.dispose();
+      if (error instanceof SetupError) throw new RunFailure(error.message);
       throw error;
     } finally {
+      // The task holds copies: the checkpoint's own tensors are no longer needed.
+      if (resume) disposeLoaded(resume.loaded);
       if (resume) tf.dispose(resume.optimizer.tensors.map((t) => t.tensor));
     }
+    const { task, droppedPairs } = created;
+    if (droppedPairs > 0) this.warnings.push(`${droppedPairs} pairs have no source tokens and were left out`);
+    return {
+      config,
+      task,
+      resumed: resume ? { step: resume.step, loop: resume.train.loop } : null,
+      vocabSize: task.model.config.targetVocabSize,
+      parameters: task.model.variables().reduce((n, v) => n + v.size, 0),
+    };
   }
 
   private async findResumePoint(data: LoadedPairs): Promise<ResumePoint | null> {
