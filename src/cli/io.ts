@@ -1,4 +1,6 @@
 /** Where CLI output goes, so commands can be tested in-process with captured streams. */
+import type { Command } from 'commander';
+
 export interface CliIo {
   out(text: string): void;
   err(text: string): void;
@@ -23,3 +25,6 @@ export class CliError extends Error {
     this.name = 'CliError';
   }
 }
+
+/** How a command module adds its commands to the program (src/cli/main.ts lists them). */
+export type Register = (program: Command, io: CliIo, setExit: (code: number) => void) => void;

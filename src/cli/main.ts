@@ -13,12 +13,14 @@ import { registerScore } from './commands/score.js';
 import { registerWeb } from './commands/web.js';
 import { registerTrain } from './commands/train.js';
 // seq2seq commands (train seq2seq is a subcommand of train, so it registers after registerTrain)
-import { registerTrainSeq2seq } from './commands/seq2seq.js';
+import { registerTrainSeq2seq } from './commands/trainSeq2seq.js';
 import { registerSummarize } from './commands/summarize.js';
 import { registerReply } from './commands/reply.js';
 import { registerEval } from './commands/eval.js';
 
-export type Register = (program: Command, io: CliIo, setExit: (code: number) => void) => void;
+import type { Register } from './io.js';
+
+export type { Register };
 
 const registrations: Register[] = [registerCorpus, registerDoctor, registerBench, registerGenerate, registerScore, registerWeb, registerTrain,
   registerTrainSeq2seq, registerSummarize, registerReply, registerEval];

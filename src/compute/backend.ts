@@ -40,3 +40,10 @@ export {
 } from './backends.js';
 export type { ComputeProbes } from './probes.js';
 export type { CudaProbe } from './cuda.js';
+
+/** The backend tensors run on: initCompute's name for it when it chose this one (tfjs-node…), else tf's own. */
+export async function backendName(): Promise<string> {
+  const { tf } = await import('./tf.js');
+  const tfName = tf.getBackend();
+  return report && report.tfBackend === tfName ? report.backend : tfName;
+}

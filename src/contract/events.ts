@@ -5,23 +5,14 @@
  */
 import { z } from 'zod';
 import { Id } from './schemas/primitives.js';
-import { RunStatus } from './schemas/runs.js';
+import { RunProgress, RunStatus } from './schemas/runs.js';
 import { RequestId } from './wire.js';
 
 export const eventTable = {
-  /** At most a few times a second per run. Losses are null when NaN (a diverged run). */
-  'run.progress': z.object({
+  /** At most a few times a second per run: the run's progress (as `runs.get` gives it), now and then with a sample. */
+  'run.progress': RunProgress.extend({
     runId: Id,
-    step: z.int().nonnegative(),
-    totalSteps: z.int().nonnegative().optional(),
-    epoch: z.number().nonnegative().optional(),
-    trainLoss: z.number().nullable(),
-    valLoss: z.number().nullable().optional(),
-    tokensPerSec: z.number().nonnegative(),
-    /** Null while too early to tell. */
-    etaSeconds: z.number().nonnegative().nullable(),
-    elapsedSeconds: z.number().nonnegative(),
-    /** A short text generated at this step, now and then. */
+    /** A short text generated at this step. */
     sample: z.string().optional(),
   }),
   'run.status': z.object({

@@ -1,7 +1,6 @@
 /** Generation with a language model: the public surface (loading, sessions, sampling, beam search, completion, scoring). */
 export { ModelHandle, type ModelSource } from './handle.js';
 export { type LoadModelOptions, loadModel } from './loadModel.js';
-export { ModelCache, type ModelLoader } from './modelCache.js';
 export { ContextCache, type ContextCacheOptions } from './contexts.js';
 export { DEFAULT_CONTEXT_TOKENS, DEFAULT_REWIND_TOKENS, Session, type SessionOptions, type SyncMode, type SyncReport } from './session.js';
 export { type LenientEncoding, type UnknownInput, encodeLenient } from './encode.js';

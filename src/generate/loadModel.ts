@@ -1,7 +1,7 @@
 /**
  * Loading a language model for generation: a checkpoint directory (Longhand's, or a plain TF.js Layers model
  * with tokenizer.json beside it) → a ModelHandle, verified against the sha256 its SQLite row recorded when one
- * is given. Every failure is one line (a CheckpointError). ./modelRef resolves the CLI's `--model RUN`.
+ * is given. Every failure is one line (a CheckpointError). src/cli/modelRef.ts resolves the CLI's `--model RUN`.
  */
 import path from 'node:path';
 import { tf } from '../compute/tf.js';

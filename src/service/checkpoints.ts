@@ -6,10 +6,10 @@
  */
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
-import { z } from 'zod';
 import { ApiError, type ApiHandlers, type Checkpoint } from '../contract/index.js';
 import { writeCheckpointDir } from '../model/checkpoint/directory.js';
 import { isCheckpointFileName } from '../model/checkpoint/manifest.js';
+import { LM_DEFAULTS, SEQ2SEQ_DEFAULTS } from '../train/config.js';
 import { verifyCheckpointDir } from '../model/checkpoint/verify.js';
 import type { CheckpointRow, RunRow } from '../store/index.js';
 import type { ServiceContext } from './context.js';
@@ -24,15 +24,6 @@ type CheckpointHandlers = Pick<ApiHandlers, 'checkpoints.list' | 'checkpoints.de
 export const MAX_CHECKPOINT_BYTES = 2 * 1024 * 1024 * 1024;
 
 const ACTIVE = new Set(['queued', 'running', 'paused']);
-
-const CheckpointInfo = z.object({
-  kind: z.enum(['lm', 'seq2seq']),
-  task: z.enum(['summarize', 'dialogue']).nullable(),
-  step: z.int().nonnegative(),
-  metrics: z.record(z.string(), z.unknown()),
-  config: z.record(z.string(), z.unknown()),
-  files: z.array(z.string().refine(isCheckpointFileName)).min(1),
-});
 
 /** A folder name made from a run name: letters, digits, dot, dash and underscore only. */
 export function safeFolderName(name: string): string {
@@ -142,22 +133,17 @@ export function checkpointHandlers(ctx: ServiceContext, settings: SettingsServic
         dir = path.dirname(dir);
       } else if (!stat.isDirectory()) throw invalid(`${given} is not a folder.`);
 
-      const parsed = CheckpointInfo.safeParse(await ctx.worker.call('inspect', { dir }, { signal }));
-      if (!parsed.success) throw new ApiError('Internal', 'The worker described the checkpoint in an unexpected way.');
-      const info = parsed.data;
+      const info = await ctx.worker.call('inspect', { dir }, { signal });
       const files = await readFiles(dir, info.files);
       if (signal.aborted) throw new ApiError('Cancelled', 'The import was cancelled.');
 
+      // The model's sizes as the files say, over the defaults of its kind: an imported run was not trained here,
+      // and its sizes may be outside what Longhand trains (the listing repairs them for display).
       const config = {
-        level: 'char',
-        seq: 64,
-        batch: 32,
-        lr: 0.002,
-        dropout: 0,
+        ...(info.kind === 'lm' ? LM_DEFAULTS : SEQ2SEQ_DEFAULTS[info.task ?? 'summarize']),
         budget: { steps: Math.max(1, info.step) },
         ...info.config,
         ...(info.kind === 'seq2seq' ? { task: info.task ?? 'summarize' } : {}),
-        importedFrom: dir,
       };
       const run = store.transaction(() => {
         const created = store.runs.create({ kind: info.kind, name: name ?? (path.basename(dir) || 'Imported model'), corpusId: null, config });

@@ -113,11 +113,7 @@ export function createService(options: ServiceOptions): Service {
         ...(options.workerJobsModule ? { jobsModule: options.workerJobsModule } : {}),
         ...(options.workerEnv ? { env: options.workerEnv } : {}),
       },
-      onTraining: (event) => scheduler.onTraining(event),
-      onCrash: ({ reason, runId }) => {
-        log('error', `the worker stopped unexpectedly (${reason}); restarting it`);
-        scheduler.onWorkerCrash(reason, runId);
-      },
+      onCrash: ({ reason }) => log('error', `the worker stopped unexpectedly (${reason}); restarting it`),
       onReady: () => scheduler.kick(),
       onLog: (level, message) => log(level, `worker: ${message}`),
       ...(options.workerRestartDelaysMs ? { restartDelaysMs: options.workerRestartDelaysMs } : {}),
@@ -145,7 +141,7 @@ export function createService(options: ServiceOptions): Service {
     }
     state = 'down';
     await starterInstall;
-    training?.shutdown();
+    await training?.shutdown();
     await worker?.shutdown();
     store?.close();
   }

@@ -5,7 +5,7 @@
  */
 import path from 'node:path';
 import { ApiError, type ApiHandlers, type ModelPane } from '../contract/index.js';
-import type { CheckpointRef } from '../worker/jobs.js';
+import type { CheckpointRef } from '../worker/table.js';
 import type { ServiceContext } from './context.js';
 import { invalid, notFound } from './errors.js';
 import type { SettingsService } from './settings.js';
@@ -36,23 +36,23 @@ export function generateHandlers(ctx: ServiceContext, settings: SettingsService)
       const output = await ctx.worker.call(
         'complete',
         { checkpoint, request: { text, n, maxTokens, ...(temperature !== undefined ? { temperature } : {}) } },
-        { signal, onToken: emitToken },
+        { signal, onEvent: (e) => emitToken(e.text) },
       );
-      return { modelId: id, ...(output as object) } as never;
+      return { modelId: id, ...output };
     },
     'generate.summarize': async ({ modelId, text, beam, lengthPenalty, minLength, maxLength }, { signal, emitToken }) => {
       const { id, checkpoint } = resolve('summarizer', modelId, 'seq2seq');
       const output = await ctx.worker.call(
         'summarize',
         { checkpoint, request: { text, beam, lengthPenalty, minLength, maxLength } },
-        { signal, onToken: emitToken },
+        { signal, onEvent: (e) => emitToken(e.text) },
       );
-      return { modelId: id, ...(output as object) } as never;
+      return { modelId: id, ...output };
     },
     'generate.reply': async ({ modelId, history, message, temperature, maxTokens }, { signal, emitToken }) => {
       const { id, checkpoint } = resolve('dialogue', modelId, null);
-      const output = await ctx.worker.call('reply', { checkpoint, request: { history, message, temperature, maxTokens } }, { signal, onToken: emitToken });
-      return { modelId: id, ...(output as object) } as never;
+      const output = await ctx.worker.call('reply', { checkpoint, request: { history, message, temperature, maxTokens } }, { signal, onEvent: (e) => emitToken(e.text) });
+      return { modelId: id, ...output };
     },
   };
 }

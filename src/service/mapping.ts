@@ -3,59 +3,25 @@
  * outside what Longhand trains) must never break a listing: a config that does not fit the contract is shown
  * with each field clamped into range or filled with a neutral value, and unreadable progress is shown as none.
  */
-import {
-  LmConfigOut,
-  PairsSource,
-  RunProgress,
-  Seq2seqModelConfigOut,
-  Seq2seqTask,
-  type Checkpoint,
-  type CorpusSummary,
-  type Run,
-} from '../contract/index.js';
+import { z } from 'zod';
+import type { RunProgress} from '../contract/index.js';
+import { LmConfigOut, Seq2seqConfigOut, type Checkpoint, type CorpusSummary, type Run } from '../contract/index.js';
 import type { CheckpointRow, JsonObject, RunRow, Store } from '../store/index.js';
+import { LM_DEFAULTS, SEQ2SEQ_DEFAULTS } from '../train/config.js';
 
-/** The contract's output shape of a seq2seq run's config (model settings plus data and task). */
-const Seq2seqConfigOut = Seq2seqModelConfigOut.extend({ pairs: PairsSource, task: Seq2seqTask });
-
-const RANGES: Record<string, [number, number]> = {
-  vocabSize: [16, 65_536],
-  embed: [4, 2048],
-  hidden: [8, 4096],
-  layers: [1, 8],
-  batch: [1, 1024],
-  seq: [8, 2048],
-  lr: [1e-6, 1],
-  dropout: [0, 0.9],
-  maxSourceLen: [8, 4096],
-  maxTargetLen: [4, 1024],
-};
-
+/** Neutral values for what a stored config lacks: the defaults of its kind. */
 const FALLBACK = {
-  level: 'char',
-  embed: 64,
-  hidden: 256,
-  layers: 1,
-  cell: 'lstm',
-  batch: 32,
-  lr: 0.002,
-  dropout: 0,
-  budget: { steps: 1 },
-  seq: 64,
-  attention: 'bahdanau',
-  copy: false,
-  coverage: false,
-  maxSourceLen: 400,
-  maxTargetLen: 60,
-  pairs: { kind: 'mined', corpusId: 1 },
-  task: 'summarize',
+  lm: LM_DEFAULTS,
+  seq2seq: { ...SEQ2SEQ_DEFAULTS.summarize, task: 'summarize', pairs: { kind: 'mined', corpusId: 1 } },
 } as const;
 
-function clampField(key: string, value: unknown): unknown {
-  const range = RANGES[key];
-  if (!range || typeof value !== 'number' || !Number.isFinite(value)) return undefined;
-  const clamped = Math.min(range[1], Math.max(range[0], value));
-  return key === 'lr' || key === 'dropout' ? clamped : Math.round(clamped);
+/** A number clamped into the bounds its field's schema gives (rounded when the field is an integer). */
+function clampField(field: z.ZodType, value: unknown): number | undefined {
+  let f: z.ZodType = field;
+  while (f instanceof z.ZodOptional || f instanceof z.ZodNullable) f = f.unwrap() as z.ZodType;
+  if (!(f instanceof z.ZodNumber) || typeof value !== 'number' || !Number.isFinite(value)) return undefined;
+  const clamped = Math.min(f.maxValue ?? Infinity, Math.max(f.minValue ?? -Infinity, value));
+  return f.isInt ? Math.round(clamped) : clamped;
 }
 
 /** The stored config as the contract's output config of `kind`, repaired field by field if it has to be. */
@@ -63,22 +29,16 @@ export function contractConfig(kind: 'lm' | 'seq2seq', raw: JsonObject): Record<
   const schema = kind === 'lm' ? LmConfigOut : Seq2seqConfigOut;
   const direct = schema.safeParse(raw);
   if (direct.success) return direct.data as Record<string, unknown>;
-  const keys = Object.keys(schema.shape);
+  const fallback: Record<string, unknown> = FALLBACK[kind];
   const out: Record<string, unknown> = {};
-  for (const key of keys) {
-    const fieldSchema = (schema.shape as Record<string, { safeParse(v: unknown): { success: boolean } }>)[key]!;
+  for (const [key, field] of Object.entries(schema.shape as Record<string, z.ZodType>)) {
     const value = raw[key];
-    if (value !== undefined && fieldSchema.safeParse(value).success) out[key] = value;
-    else if (clampField(key, value) !== undefined) out[key] = clampField(key, value);
-    else if (key in FALLBACK) out[key] = FALLBACK[key as keyof typeof FALLBACK];
+    const clamped = clampField(field, value);
+    if (value !== undefined && field.safeParse(value).success) out[key] = value;
+    else if (clamped !== undefined) out[key] = clamped;
+    else if (key in fallback) out[key] = fallback[key];
   }
   return out;
-}
-
-export function runProgressOf(raw: JsonObject | null): RunProgress | null {
-  if (raw === null) return null;
-  const parsed = RunProgress.safeParse(raw);
-  return parsed.success ? parsed.data : null;
 }
 
 export function toRun(row: RunRow, progress: RunProgress | null): Run {

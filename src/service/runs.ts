@@ -1,13 +1,14 @@
 /**
  * runs.*: starting a run (a preset's config with the writer's overrides merged over it, validated in full
- * against the contract's config schema), pausing, resuming, cancelling, listing, inspecting and deleting it.
+ * against the contract's config schema, then completed with the training defaults — src/train/config.ts — so
+ * the run stores every setting it trains with), pausing, resuming, cancelling, listing, inspecting and deleting it.
  * State lives in SQLite; ./training.ts moves it.
  */
 import { randomInt } from 'node:crypto';
 import { promises as fs } from 'node:fs';
 import { LmConfig, Seq2seqConfig, zodMessage, type ApiHandlers, type ApiParsedInput } from '../contract/index.js';
 import type { NewRun } from '../store/index.js';
-import { seq2seqConfigFromContract } from '../worker/seq2seqConfig.js';
+import { resolveLmConfig, resolveSeq2seqConfig } from '../train/config.js';
 import type { ServiceContext } from './context.js';
 import { invalid, mapErrors, notFound } from './errors.js';
 import { pathProblem } from './importing.js';
@@ -93,7 +94,7 @@ async function newRun(ctx: ServiceContext, presets: PresetCatalog, input: ApiPar
       kind: 'lm',
       name: input.name ?? `${corpus.name.slice(0, MAX_NAME - 12)} (${label})`,
       corpusId: corpus.id,
-      config: parsed.data,
+      config: resolveLmConfig(parsed.data),
     };
   }
 
@@ -102,16 +103,11 @@ async function newRun(ctx: ServiceContext, presets: PresetCatalog, input: ApiPar
   else await checkPairsFile(input.pairs.path);
   const parsed = Seq2seqConfig.safeParse({ seed: randomInt(0, 2 ** 32 - 1), ...merged, pairs: input.pairs, task: input.task });
   if (!parsed.success) throw invalid(zodMessage(parsed.error, 'runs.start: the merged config'));
-  try {
-    seq2seqConfigFromContract(parsed.data);
-  } catch (error) {
-    throw invalid(`runs.start: ${error instanceof Error ? error.message : String(error)}.`);
-  }
   return {
     kind: 'seq2seq',
     name: input.name ?? `${input.task === 'summarize' ? 'Summarizer' : 'Dialogue'} (${label})`,
     corpusId,
-    config: parsed.data,
+    config: resolveSeq2seqConfig(parsed.data),
   };
 }
 

@@ -1,60 +1,46 @@
 /**
- * A language-model training run's settings: model size, tokenizer, batching, optimiser and schedule, budget,
- * split and loop cadence, with the defaults: the "standard size" (char level, embed 64, 1 × LSTM 256,
- * batch 32 × seq 64, clip 5, dropout 0) and the schedule tuned for it (docs/performance.md, "Training
- * quality"): PyTorch-style initial weights, Adam with a peak lr of 1.2e-2 after 100 warm-up steps, cosine
- * decay to 2 % of the peak over the budget. Stored as the run's config in SQLite, so a resumed run uses
- * exactly the settings it started with.
+ * Every training default, in one place, and how a run's settings are resolved: a request's settings (the CLI's
+ * flags, the app's preset with overrides) over the defaults of its kind, then checked against the contract's
+ * schema — the only place bounds live. A run stores the resolved settings, all of them, in the contract's
+ * shape, so a resume trains with exactly the settings it started with, whatever the defaults are by then.
+ *
+ * Language models: the "standard size" (char level, embed 64, 1 × LSTM 256, batch 32 × seq 64, clip 5,
+ * dropout 0) and the schedule tuned for it (docs/performance.md, "Training quality"): PyTorch-style initial
+ * weights, Adam with a peak lr of 1.2e-2 after 100 warm-up steps, cosine decay to 2 % of the peak.
+ * Encoder–decoder models: word level, shared vocabulary, embed 128, hidden 256, 1 layer, bidirectional
+ * encoder, Luong (general) attention, Adam lr 1e-3 with warm-up and cosine decay, clip 2; summarize: copy on,
+ * sources up to 400 tokens, summaries up to 100, batch 16; dialogue: no copy, 40/40 tokens, batch 32.
  */
-import { INIT_SCHEMES, type InitScheme } from './init.js';
-import { type LrDecay, LR_DECAYS, validateSchedule } from './schedule.js';
-import { type SplitFractions, validateSplit } from './data.js';
-import { validateBudget } from './loop.js';
-import type { Budget } from './task.js';
+import {
+  LmConfig,
+  LmConfigInput,
+  Seq2seqConfig,
+  type Seq2seqTask,
+  zodMessage,
+} from '../contract/index.js';
+import type { z } from 'zod';
+import { SetupError } from './errors.js';
 
-export interface LmTrainingConfig {
-  level: 'char' | 'word' | 'bpe';
-  /** Vocabulary size for word and BPE (ignored for characters: every character of the corpus). */
-  vocabSize?: number;
-  embed: number;
-  hidden: number;
-  layers: number;
-  cell: 'lstm' | 'gru';
-  /** Initial weights of a new model (./init.ts). */
-  init: InitScheme;
-  seq: number;
-  batch: number;
-  /** Peak learning rate. */
-  lr: number;
-  warmupSteps: number;
-  decay: LrDecay;
-  /** The learning rate decays to this fraction of the peak. */
-  minLrFraction: number;
-  dropout: number;
-  /** Global gradient-norm clipping (0: none). */
-  clip: number;
-  seed: number;
-  /** Train / validation / test fractions of the token stream. */
-  split: SplitFractions;
-  budget: Budget;
-  evalEvery: number;
-  /** Validation evaluations read at most this many positions (the start of the split); one measure throughout
-   * a run, so that "best" compares like with like. The test split is always read whole. */
-  evalMaxTokens: number;
-  /** Parallel contiguous streams an evaluation reads the split in, and the steps per chunk. */
-  evalStreams: number;
-  evalChunk: number;
-  patience: number;
-  divergenceFactor: number;
-  sampleEvery: number;
-  sampleLength: number;
-  sampleTemperature: number;
-  checkpointEvery: number;
-  checkpointMinutes: number;
-  logEvery: number;
-}
+type LmConfigType = z.output<typeof LmConfig>;
+type Seq2seqConfigType = z.output<typeof Seq2seqConfig>;
 
-export const DEFAULT_LM_TRAINING: LmTrainingConfig = {
+/** A language-model run's settings, resolved: every setting present (the vocabulary size only for word/BPE). */
+export type LmSettings = Required<Omit<LmConfigType, 'vocabSize' | 'text'>> & Pick<LmConfigType, 'vocabSize' | 'text'>;
+/** An encoder–decoder run's settings, resolved. */
+export type Seq2seqSettings = Required<Omit<Seq2seqConfigType, 'vocabSize'>> & Pick<Seq2seqConfigType, 'vocabSize'>;
+
+const LOOP: Pick<LmSettings, 'patience' | 'divergenceFactor' | 'checkpointEvery' | 'checkpointMinutes' | 'logEvery' | 'seed' | 'decay'> = {
+  patience: 5,
+  divergenceFactor: 2,
+  checkpointEvery: 0,
+  checkpointMinutes: 10,
+  logEvery: 10,
+  seed: 0,
+  decay: 'cosine',
+};
+
+export const LM_DEFAULTS: Omit<LmSettings, 'vocabSize' | 'text'> = {
+  ...LOOP,
   level: 'char',
   embed: 64,
   hidden: 256,
@@ -65,54 +51,96 @@ export const DEFAULT_LM_TRAINING: LmTrainingConfig = {
   batch: 32,
   lr: 1.2e-2,
   warmupSteps: 100,
-  decay: 'cosine',
   minLrFraction: 0.02,
   dropout: 0,
   clip: 5,
-  seed: 0,
-  split: [0.9, 0.05, 0.05],
+  validationFraction: 0.05,
+  testFraction: 0.05,
   budget: { minutes: 10 },
   evalEvery: 250,
+  // Validation reads at most this many positions (the start of the split): one measure throughout a run, so
+  // that "best" compares like with like. The test split is always read whole.
   evalMaxTokens: 131_072,
   evalStreams: 32,
   evalChunk: 256,
-  patience: 5,
-  divergenceFactor: 4,
   sampleEvery: 500,
   sampleLength: 200,
   sampleTemperature: 0.8,
-  checkpointEvery: 0,
-  checkpointMinutes: 10,
-  logEvery: 10,
 };
 
-/** Defaults overridden by `partial`, checked; throws RangeError with a one-line message naming the setting. */
-export function resolveLmConfig(partial: Partial<LmTrainingConfig> = {}): LmTrainingConfig {
-  // Only known settings: a stored config may carry other keys (the contract's, the run's source).
-  const known = new Set<string>([...Object.keys(DEFAULT_LM_TRAINING), 'vocabSize']);
-  const defined = Object.fromEntries(Object.entries(partial).filter(([k, v]) => v !== undefined && known.has(k))) as Partial<LmTrainingConfig>;
-  const c: LmTrainingConfig = { ...DEFAULT_LM_TRAINING, ...defined };
-  if (!['char', 'word', 'bpe'].includes(c.level)) throw new RangeError(`level must be char, word or bpe (got ${String(c.level)})`);
-  if (!['lstm', 'gru'].includes(c.cell)) throw new RangeError(`cell must be lstm or gru (got ${String(c.cell)})`);
-  if (!INIT_SCHEMES.includes(c.init)) throw new RangeError(`init must be ${INIT_SCHEMES.join(' or ')} (got ${String(c.init)})`);
-  const positive = ['embed', 'hidden', 'layers', 'seq', 'batch', 'evalMaxTokens', 'evalStreams', 'evalChunk', 'logEvery', 'sampleLength'] as const;
-  for (const key of positive) int(key, c[key], 1);
-  const nonNegative = ['warmupSteps', 'evalEvery', 'patience', 'sampleEvery', 'checkpointEvery', 'seed'] as const;
-  for (const key of nonNegative) int(key, c[key], 0);
-  if (c.vocabSize !== undefined) int('vocabSize', c.vocabSize, 2);
-  if (!(c.dropout >= 0 && c.dropout < 1)) throw new RangeError(`dropout must be in [0, 1) (got ${c.dropout})`);
-  for (const key of ['clip', 'checkpointMinutes', 'divergenceFactor'] as const) {
-    if (!(Number.isFinite(c[key]) && c[key] >= 0)) throw new RangeError(`${key} must be a non-negative number (got ${c[key]})`);
-  }
-  if (!(c.sampleTemperature > 0)) throw new RangeError(`sampleTemperature must be positive (got ${c.sampleTemperature})`);
-  if (!LR_DECAYS.includes(c.decay)) throw new RangeError(`decay must be one of ${LR_DECAYS.join(', ')} (got ${String(c.decay)})`);
-  validateSchedule({ peak: c.lr, warmupSteps: c.warmupSteps, decay: c.decay, minFraction: c.minLrFraction });
-  if (!Array.isArray(c.split) || c.split.length !== 3) throw new RangeError('split must be three fractions (train, validation, test)');
-  validateSplit(c.split);
-  validateBudget(c.budget);
-  return { ...c, split: [c.split[0], c.split[1], c.split[2]], budget: { ...c.budget } };
+const SEQ2SEQ_COMMON: Omit<Seq2seqSettings, 'vocabSize' | 'pairs' | 'task' | 'copy' | 'maxSourceLen' | 'maxTargetLen' | 'batch'> = {
+  ...LOOP,
+  level: 'word',
+  sharedVocab: true,
+  embed: 128,
+  hidden: 256,
+  layers: 1,
+  cell: 'lstm',
+  bidirectional: true,
+  attention: 'luong',
+  luongScore: 'general',
+  coverage: false,
+  coverageWeight: 1,
+  dropout: 0.1,
+  lr: 1e-3,
+  warmupSteps: 100,
+  minLrFraction: 0.1,
+  clip: 2,
+  validationFraction: 0.05,
+  budget: { minutes: 30 },
+  evalEvery: 200,
+  evalMaxTokens: 20_000,
+  sampleEvery: 200,
+};
+
+export const SEQ2SEQ_DEFAULTS: Record<Seq2seqTask, Omit<Seq2seqSettings, 'vocabSize' | 'pairs' | 'task'>> = {
+  summarize: { ...SEQ2SEQ_COMMON, copy: true, maxSourceLen: 400, maxTargetLen: 100, batch: 16 },
+  dialogue: { ...SEQ2SEQ_COMMON, copy: false, maxSourceLen: 40, maxTargetLen: 40, batch: 32 },
+};
+
+/** Settings a caller gave, which do not fit the contract's bounds; the message is one line naming the setting. */
+export class SettingsError extends RangeError {
+  override name = 'SettingsError';
 }
 
-function int(name: string, value: number, min: number): void {
-  if (!(Number.isInteger(value) && value >= min)) throw new RangeError(`${name} must be an integer ≥ ${min} (got ${value})`);
+/** `given` over the language-model defaults, checked (throws SettingsError). Undefined values are not given. */
+export function resolveLmConfig(given: unknown = {}): LmSettings {
+  const partial = check(LmConfigInput, definedOnly(given));
+  return check(LmConfig, { ...LM_DEFAULTS, ...partial }) as LmSettings;
+}
+
+/** `given` (with its pairs and task) over the task's defaults, checked (throws SettingsError). */
+export function resolveSeq2seqConfig(given: { task: Seq2seqTask; pairs: unknown } & Record<string, unknown>): Seq2seqSettings {
+  const defined = definedOnly(given);
+  const task = given.task;
+  if (task !== 'summarize' && task !== 'dialogue') throw new SettingsError(`task must be summarize or dialogue (got ${String(task)})`);
+  return check(Seq2seqConfig, { ...SEQ2SEQ_DEFAULTS[task], ...defined }) as Seq2seqSettings;
+}
+
+/** Settings resolved for a job: stored settings that no longer fit are the run's problem (SetupError), not a fault. */
+export function settingsOrSetupError<T>(resolve: () => T): T {
+  try {
+    return resolve();
+  } catch (error) {
+    if (error instanceof SettingsError) throw new SetupError(`the run's settings are invalid: ${error.message}`);
+    throw error;
+  }
+}
+
+/** The train / validation / test fractions of a language model's token stream. */
+export function splitOf(c: Pick<LmSettings, 'validationFraction' | 'testFraction'>): [number, number, number] {
+  // Rounded so that 5 % + 5 % leaves exactly 0.9 (the split cuts at ⌊n · fraction⌋).
+  const train = Math.round((1 - c.validationFraction - c.testFraction) * 1e12) / 1e12;
+  return [train, c.validationFraction, c.testFraction];
+}
+
+function check<S extends z.ZodType>(schema: S, value: unknown): z.output<S> {
+  const parsed = schema.safeParse(value);
+  if (!parsed.success) throw new SettingsError(zodMessage(parsed.error));
+  return parsed.data;
+}
+
+function definedOnly(o: unknown): Record<string, unknown> {
+  if (typeof o !== 'object' || o === null) return {};
+  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined));
 }

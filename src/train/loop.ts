@@ -1,30 +1,28 @@
 /**
- * The training loop, for any TrainingTask (language model now, seq2seq later). It owns the schedule, the
- * budget, evaluation, early stopping, the divergence guard, samples, checkpoint cadence, metrics batching and
- * progress events; the task owns the model, optimiser and data. No console, no UI, no SQL: everything goes out
- * through hooks and the Checkpointer.
+ * The training loop, for any TrainingTask (language model, encoder–decoder). It owns the schedule, the budget,
+ * evaluation, early stopping, the divergence guard, samples, checkpoint cadence, metrics and progress; the task
+ * owns the model, optimiser and data. No console, no UI, no SQL: everything goes out through hooks and the
+ * Checkpointer. In the spirit of nanoGPT's train.py, `run()` reads top to bottom as short phases:
  *
- * Per step: check abort and pause → lr from the schedule → task.trainStep(lr) → divergence guard → metrics →
- * evaluation / sample / checkpoint when due → early stopping → progress. After the loop: a final evaluation
- * and checkpoint (finished runs), or a checkpoint only (interrupted), or nothing (cancelled, diverged: the last
- * good checkpoint stays).
+ *   clock and budget → pause → one optimiser step (divergence guard) → metric window → validation → sample
+ *   → checkpoint → early stop → progress
+ *
+ * After the loop: a final evaluation, test and checkpoint (finished runs), a checkpoint only (interrupted), or
+ * nothing (cancelled, diverged: the last good checkpoint stays).
  *
  * A checkpoint carries `LoopState`, so a resumed loop continues exactly: same schedule position, smoothing,
  * early-stopping counters and metric windows. With a step or epoch budget the run is deterministic; with a
  * minutes budget the schedule follows elapsed time, which no run repeats exactly.
  */
-import type { CheckpointDigest } from '../model/checkpoint/index.js';
+import type { CheckpointDigest, WritePhase } from '../model/checkpoint/index.js';
 import type { MetricPoint } from '../store/index.js';
+import type { JobProgress } from './jobSpec.js';
+import { LoopClock } from './loopClock.js';
+import { MetricLog } from './metricLog.js';
 import { type LrSchedule, learningRate, validateSchedule } from './schedule.js';
-import {
-  type Budget,
-  INTERRUPT,
-  type LoopState,
-  type SavedCheckpoint,
-  type TrainingHooks,
-  type TrainingProgress,
-  type TrainingTask,
-} from './task.js';
+import { type Budget, INTERRUPT, type LoopState, type SavedCheckpoint, type TrainStepResult, type TrainingTask } from './task.js';
+
+export { budgetSteps } from './loopClock.js';
 
 export interface LoopOptions {
   budget: Budget;
@@ -37,7 +35,8 @@ export interface LoopOptions {
   patience: number;
   /** An evaluation improves on the best only if lower by more than this. */
   minDelta: number;
-  /** Diverged when a step's loss exceeds this multiple of the best smoothed train loss (0: no such check). */
+  /** Diverged when the smoothed train loss rises past this multiple of its best (and at least 1 nat above it):
+   * a sustained rise, not a spike (0: no such check). */
   divergenceFactor: number;
   /** Generate a sample every this many steps (0: never). */
   sampleEvery: number;
@@ -48,7 +47,7 @@ export interface LoopOptions {
   checkpointMinutes: number;
   /** Record the mean train loss (and lr, tokens/s, gradient norm) every this many steps. */
   logEvery: number;
-  /** At most one progress event per this many milliseconds (evaluations, samples and the final event excepted). */
+  /** At most one progress report per this many milliseconds (evaluations, samples and the final one excepted). */
   progressIntervalMs: number;
   /** Weight of the newest loss in the smoothed train loss. */
   smoothing: number;
@@ -58,74 +57,35 @@ export interface LoopOptions {
   clock?: () => number;
 }
 
-/** The settings of a run that the loop reads (language-model and seq2seq configs both have them). */
-export interface LoopSettings {
-  budget: Budget;
-  lr: number;
-  warmupSteps: number;
-  decay: LrSchedule['decay'];
-  minLrFraction: number;
-  evalEvery: number;
-  evalMaxTokens?: number;
-  patience: number;
-  divergenceFactor: number;
-  sampleEvery: number;
-  checkpointEvery: number;
-  checkpointMinutes: number;
-  logEvery: number;
-}
+/** A run's progress in the contract's shape, as the loop reports it, with what this report brings. */
+export type LoopProgress = JobProgress;
 
-/** Loop options from a run's settings; `overrides` last (tests shorten intervals with them). */
-export function loopOptionsFor(
-  config: LoopSettings,
-  how: { progressIntervalMs: number; testAtEnd: boolean },
-  overrides: Partial<LoopOptions> = {},
-): LoopOptions {
-  return {
-    budget: config.budget,
-    schedule: { peak: config.lr, warmupSteps: config.warmupSteps, decay: config.decay, minFraction: config.minLrFraction },
-    evalEvery: config.evalEvery,
-    ...(config.evalMaxTokens !== undefined ? { evalMaxTokens: config.evalMaxTokens } : {}),
-    patience: config.patience,
-    minDelta: 0,
-    divergenceFactor: config.divergenceFactor,
-    sampleEvery: config.sampleEvery,
-    checkpointEvery: config.checkpointEvery,
-    checkpointMinutes: config.checkpointMinutes,
-    logEvery: config.logEvery,
-    smoothing: 0.05,
-    ...how,
-    ...overrides,
-  };
-}
-
-export const DEFAULT_LOOP_OPTIONS: Omit<LoopOptions, 'budget' | 'schedule'> = {
-  evalEvery: 250,
-  patience: 5,
-  minDelta: 0,
-  divergenceFactor: 4,
-  sampleEvery: 500,
-  checkpointEvery: 0,
-  checkpointMinutes: 10,
-  logEvery: 10,
-  progressIntervalMs: 250,
-  smoothing: 0.05,
-  testAtEnd: true,
-};
-
-/** Where checkpoints go (./checkpoints.ts records them in the store and keeps only the best and the last). */
+/** Where checkpoints go (./checkpointDir.ts keeps the best and the last of a run's directory). */
 export interface Checkpointer {
-  /**
-   * Saves a checkpoint for `step`: `write(dir)` writes it; the result says whether it is now best and last.
-   * `best` is true when its validation loss is the lowest so far.
-   */
+  /** Saves a checkpoint for `step`: `write(dir)` writes it. `best`: its validation loss is the lowest so far. */
   save(step: number, metrics: Record<string, number>, best: boolean, write: (dir: string) => Promise<CheckpointDigest>): Promise<SavedCheckpoint>;
 }
 
-export type LoopHooks = Omit<TrainingHooks, 'onStatus'> & {
-  /** The loop paused (true) or went on (false); the caller records the status. */
+/** What the loop tells its caller, and how the caller steers it. None may throw (that fails the run). */
+export interface LoopHooks {
+  /** Abort to stop between steps. `signal.reason === INTERRUPT` saves a checkpoint (resumable); any other
+   * reason cancels (no new checkpoint). */
+  signal?: AbortSignal;
+  /** True while a pause is wanted: the loop saves a checkpoint, calls onPauseChange(true) and awaits waitIfPaused(). */
+  readonly pauseRequested?: boolean;
+  /** Awaited between steps when it returns a promise (it may just yield to the event loop); while paused it
+   * settles on resume, and it may reject once `signal` is aborted. Paused time does not count. */
+  waitIfPaused?: () => void | Promise<void>;
   onPauseChange?: (paused: boolean) => void;
-};
+  /** Throttled (LoopOptions.progressIntervalMs), except reports with a validation loss or sample and the final one. */
+  onProgress?: (progress: LoopProgress) => void;
+  /** Metric points in batches, in the order they were measured. */
+  onMetrics?: (points: MetricPoint[]) => void;
+  onCheckpoint?: (checkpoint: SavedCheckpoint) => void;
+  onSample?: (sample: { step: number; text: string }) => void;
+  /** Each phase of each checkpoint write (diagnostics; tests use it to kill a writer mid-write). */
+  onCheckpointWrite?: (event: WritePhase & { step: number }) => void | Promise<void>;
+}
 
 export type LoopOutcome = 'completed' | 'early-stopped' | 'diverged' | 'cancelled' | 'interrupted';
 
@@ -163,101 +123,148 @@ export function initialLoopState(): LoopState {
   };
 }
 
-/** Steps the budget allows, when it is counted in steps (null for minutes). */
-export function budgetSteps(budget: Budget, stepsPerEpoch: number): number | null {
-  if ('steps' in budget) return budget.steps;
-  if ('epochs' in budget) return Math.max(1, Math.round(budget.epochs * stepsPerEpoch));
-  return null;
-}
-
-export function validateBudget(budget: Budget): void {
-  const [key, value] = (Object.entries(budget)[0] ?? ['', NaN]) as [string, number];
-  if (key === 'steps' && !(Number.isInteger(value) && value > 0)) throw new RangeError(`the step budget must be a positive integer (got ${value})`);
-  if ((key === 'epochs' || key === 'minutes') && !(Number.isFinite(value) && value > 0)) throw new RangeError(`the ${key} budget must be a positive number (got ${value})`);
-  if (key !== 'steps' && key !== 'epochs' && key !== 'minutes') throw new RangeError('a budget is { steps }, { epochs } or { minutes }');
-}
-
-export async function runTrainingLoop(
+export function runTrainingLoop(
   task: TrainingTask,
   options: LoopOptions,
   hooks: LoopHooks = {},
   checkpointer: Checkpointer | null = null,
   resume?: LoopState,
 ): Promise<LoopResult> {
-  validateSchedule(options.schedule);
-  validateBudget(options.budget);
-  const clock = options.clock ?? (() => performance.now());
-  const s: LoopState = resume ? structuredClone(resume) : initialLoopState();
-  const totalSteps = budgetSteps(options.budget, task.stepsPerEpoch);
-  const budgetMs = 'minutes' in options.budget ? options.budget.minutes * 60_000 : null;
-  const hasValidation = task.hasSplit('validation');
+  return new TrainingLoop(task, options, hooks, checkpointer, resume).run();
+}
 
-  const sessionStart = clock();
-  let pausedMs = 0;
-  const elapsedBase = s.elapsedMs;
-  /** Set when training ends: the final evaluation and checkpoint are not training time. */
-  let endedAt: number | null = null;
-  const elapsed = () => endedAt ?? elapsedBase + (clock() - sessionStart - pausedMs);
-  const progressOf = () => {
-    if (totalSteps !== null) return Math.min(1, s.step / totalSteps);
-    return Math.min(1, elapsed() / budgetMs!);
-  };
+/** Why training stopped, once it has. */
+type End = { outcome: LoopOutcome; reason?: string };
 
-  let metrics: MetricPoint[] = [];
-  let lastFlush = clock();
-  const flush = () => {
-    if (metrics.length === 0) return;
-    const batch = metrics;
-    metrics = [];
-    lastFlush = clock();
-    hooks.onMetrics?.(batch);
-  };
+class TrainingLoop {
+  private readonly s: LoopState;
+  private readonly now: () => number;
+  private readonly clock: LoopClock;
+  private readonly log: MetricLog;
+  private readonly hasValidation: boolean;
+  // This session's throughput and bookkeeping (not resumed).
+  private sessionSteps = 0;
+  private sessionTokens = 0;
+  private sessionTrainMs = 0;
+  private stepMsEma: number | null = null;
+  private lastStepTokens = 0;
+  private lr = 0;
+  private lastReport = -Infinity;
+  private lastCheckpointStep: number;
+  private lastCheckpointAt: number;
+  private best: SavedCheckpoint | null = null;
+  private last: SavedCheckpoint | null = null;
 
-  let sessionSteps = 0;
-  let sessionTokens = 0;
-  let sessionTrainMs = 0;
-  let stepTimeEma: number | null = null;
-  let lastTokensPerStep = 0;
-  let lr = 0;
-  let lastEmit = -Infinity;
-  let lastCheckpointStep = resume ? s.step : -1;
-  let lastCheckpointAt = resume ? s.elapsedMs : 0;
-  const saved: { best: SavedCheckpoint | null; last: SavedCheckpoint | null } = { best: null, last: null };
+  constructor(
+    private readonly task: TrainingTask,
+    private readonly o: LoopOptions,
+    private readonly hooks: LoopHooks,
+    private readonly checkpointer: Checkpointer | null,
+    resume: LoopState | undefined,
+  ) {
+    validateSchedule(o.schedule);
+    this.s = resume ? structuredClone(resume) : initialLoopState();
+    this.now = o.clock ?? (() => performance.now());
+    this.clock = new LoopClock(this.now, o.budget, task.stepsPerEpoch, this.s.elapsedMs);
+    this.log = new MetricLog(this.now, hooks.onMetrics);
+    this.hasValidation = task.hasSplit('validation');
+    this.lastCheckpointStep = resume ? this.s.step : -1;
+    this.lastCheckpointAt = resume ? this.s.elapsedMs : 0;
+  }
 
-  const tokensPerSec = () => (stepTimeEma && stepTimeEma > 0 ? (lastTokensPerStep * 1000) / stepTimeEma : null);
-  const etaSeconds = (): number | null => {
-    if (budgetMs !== null) return Math.max(0, (budgetMs - elapsed()) / 1000);
-    if (sessionSteps < 2) return null;
-    const perStep = (elapsed() - elapsedBase) / sessionSteps;
-    return Math.max(0, ((totalSteps! - s.step) * perStep) / 1000);
-  };
-  const emit = (extra: Partial<TrainingProgress> = {}, force = false) => {
-    const now = clock();
-    if (!force && now - lastEmit < options.progressIntervalMs) return;
-    lastEmit = now;
-    hooks.onProgress?.({
-      step: s.step,
-      totalSteps,
-      epoch: s.step / task.stepsPerEpoch,
-      trainLoss: s.smoothedLoss,
-      valLoss: s.lastValLoss,
-      bestValLoss: s.bestValLoss,
-      lr,
-      tokensPerSec: tokensPerSec(),
-      etaSeconds: etaSeconds(),
-      elapsedSeconds: elapsed() / 1000,
-      ...extra,
-    });
-  };
+  async run(): Promise<LoopResult> {
+    const { s, o } = this;
+    let end: End | null = null;
+    while (end === null) {
+      // Clock and budget; a cancel or interrupt from outside.
+      if (this.clock.spent(s.step)) end = { outcome: 'completed' };
+      end ??= this.aborted();
+      if (end) break;
+
+      // Pause: checkpointed first, and the time paused is not training time.
+      if (this.pauseRequested()) {
+        end = await this.pause();
+        continue;
+      }
+      end = this.aborted() ?? (await this.yieldBetweenSteps());
+      if (end) break;
+      if (this.pauseRequested()) continue; // asked for while we yielded: pause before another step
+
+      // One optimiser step; a NaN or exploding loss ends the run (the last good checkpoint stays).
+      const r = await this.trainStep();
+      end = this.divergence(r);
+      if (end) break;
+      this.smooth(r.loss);
+      this.log.trainStep(s, r, this.lr, this.tokensPerSec(), o.logEvery);
+
+      // Validation, sample, checkpoint and early stop, each when due (the last step's are done after the loop).
+      const lastStep = this.clock.isLastStep(s.step);
+      const evaluated = !lastStep && this.hasValidation && due(s.step, o.evalEvery);
+      const improved = evaluated ? await this.validate() : false;
+      const sample = !lastStep && due(s.step, o.sampleEvery) ? await this.sample() : undefined;
+      if (!lastStep && (improved || this.checkpointDue())) await this.checkpoint(improved);
+      if (evaluated) end = this.earlyStop();
+
+      this.log.maybeFlush();
+      this.report({ ...(evaluated ? { evaluated: true } : {}), ...(sample !== undefined ? { sample } : {}) }, evaluated || sample !== undefined);
+    }
+    return this.finish(end);
+  }
+
+  // ---- the step ----
+
+  /** Gives timers, signals and worker messages a turn (a synchronous step awaited is only a microtask). */
+  private async yieldBetweenSteps(): Promise<End | null> {
+    const wait = this.hooks.waitIfPaused?.();
+    if (wait) await untilSettledOrAborted(wait, this.hooks.signal);
+    else await new Promise<void>((resolve) => setImmediate(resolve));
+    return this.aborted();
+  }
+
+  private async trainStep(): Promise<TrainStepResult> {
+    const { s, o } = this;
+    if (s.warmupEndProgress === null && s.step >= o.schedule.warmupSteps) s.warmupEndProgress = this.clock.fraction(s.step);
+    this.lr = learningRate(o.schedule, { step: s.step, progress: this.clock.fraction(s.step), warmupEnd: s.warmupEndProgress ?? 0 });
+    const started = this.now();
+    const r = await this.task.trainStep(this.lr);
+    const took = this.now() - started;
+    s.step++;
+    s.tokens += r.tokens;
+    this.sessionSteps++;
+    this.sessionTokens += r.tokens;
+    this.sessionTrainMs += took;
+    this.lastStepTokens = r.tokens;
+    this.stepMsEma = this.stepMsEma === null ? took : this.stepMsEma + 0.1 * (took - this.stepMsEma);
+    return r;
+  }
+
+  private divergence(r: TrainStepResult): End | null {
+    const why = divergenceOf(r, this.s, this.o.divergenceFactor, this.o.smoothing);
+    if (!why) return null;
+    this.log.lastLoss(this.s.step, r.loss);
+    return { outcome: 'diverged', reason: `diverged at step ${this.s.step}: ${why}` };
+  }
+
+  private smooth(loss: number): void {
+    const { s } = this;
+    s.smoothedLoss = s.smoothedLoss === null ? loss : s.smoothedLoss + this.o.smoothing * (loss - s.smoothedLoss);
+    if (s.bestSmoothedLoss === null || s.smoothedLoss < s.bestSmoothedLoss) s.bestSmoothedLoss = s.smoothedLoss;
+  }
+
+  private tokensPerSec(): number | null {
+    return this.stepMsEma && this.stepMsEma > 0 ? (this.lastStepTokens * 1000) / this.stepMsEma : null;
+  }
+
+  // ---- validation, samples, early stop ----
 
   /** Evaluates validation at the current step; true when it improved the best. */
-  const evaluate = async (): Promise<boolean> => {
-    const result = await task.evaluate('validation', options.evalMaxTokens !== undefined ? { maxTokens: options.evalMaxTokens } : {});
+  private async validate(): Promise<boolean> {
+    const { s, o } = this;
+    const result = await this.task.evaluate('validation', o.evalMaxTokens !== undefined ? { maxTokens: o.evalMaxTokens } : {});
     s.lastValStep = s.step;
     s.lastValLoss = result.loss;
-    metrics.push({ step: s.step, split: 'validation', name: 'loss', value: result.loss });
-    for (const [name, value] of Object.entries(result.metrics)) metrics.push({ step: s.step, split: 'validation', name, value });
-    const improved = Number.isFinite(result.loss) && (s.bestValLoss === null || result.loss < s.bestValLoss - options.minDelta);
+    this.log.evaluation(s.step, 'validation', result);
+    const improved = Number.isFinite(result.loss) && (s.bestValLoss === null || result.loss < s.bestValLoss - o.minDelta);
     if (improved) {
       s.bestValLoss = result.loss;
       s.bestValStep = s.step;
@@ -265,160 +272,165 @@ export async function runTrainingLoop(
     } else {
       s.badEvaluations++;
     }
-    flush();
+    this.log.flush();
     return improved;
-  };
+  }
 
-  const checkpoint = async (best: boolean): Promise<void> => {
+  private async sample(): Promise<string> {
+    const text = await this.task.sample({ step: this.s.step });
+    this.hooks.onSample?.({ step: this.s.step, text });
+    return text;
+  }
+
+  private earlyStop(): End | null {
+    const { s, o } = this;
+    if (!(o.patience > 0 && s.badEvaluations >= o.patience)) return null;
+    return {
+      outcome: 'early-stopped',
+      reason: `early stop at step ${s.step}: no improvement on ${s.bestValLoss?.toFixed(4)} (step ${s.bestValStep}) in ${s.badEvaluations} evaluations`,
+    };
+  }
+
+  // ---- checkpoints ----
+
+  private checkpointDue(): boolean {
+    const { o } = this;
+    const bySteps = due(this.s.step, o.checkpointEvery);
+    const byTime = o.checkpointMinutes > 0 && this.clock.elapsed() - this.lastCheckpointAt >= o.checkpointMinutes * 60_000;
+    return bySteps || byTime;
+  }
+
+  private async checkpoint(best: boolean): Promise<void> {
+    const { s, task, hooks, checkpointer } = this;
     if (!checkpointer) return;
-    flush(); // metrics up to this step are stored before the checkpoint that a resume would start from
-    s.elapsedMs = elapsed();
-    const cpMetrics: Record<string, number> = { epoch: s.step / task.stepsPerEpoch, lr, tokens: s.tokens };
-    if (s.smoothedLoss !== null) cpMetrics.trainLoss = s.smoothedLoss;
-    if (s.lastValStep === s.step && s.lastValLoss !== null) cpMetrics.valLoss = s.lastValLoss;
+    this.log.flush(); // the metrics up to this step are out before the checkpoint a resume would start from
+    s.elapsedMs = this.clock.elapsed();
+    const metrics: Record<string, number> = { epoch: s.step / task.stepsPerEpoch, lr: this.lr, tokens: s.tokens };
+    if (s.smoothedLoss !== null) metrics.trainLoss = s.smoothedLoss;
+    if (s.lastValStep === s.step && s.lastValLoss !== null) metrics.valLoss = s.lastValLoss;
     const loopState = structuredClone(s);
     const step = s.step;
-    const written = await checkpointer.save(step, cpMetrics, best || !hasValidation, (dir) =>
-      task.save(dir, { step, metrics: cpMetrics, loopState }, {
-        onPhase: hooks.onCheckpointWrite ? (event) => hooks.onCheckpointWrite!({ ...event, step }) : undefined,
-      }),
+    const onPhase = hooks.onCheckpointWrite ? (event: WritePhase) => hooks.onCheckpointWrite!({ ...event, step }) : undefined;
+    const written = await checkpointer.save(step, metrics, best || !this.hasValidation, (dir) =>
+      task.save(dir, { step, metrics, loopState }, onPhase ? { onPhase } : {}),
     );
-    lastCheckpointStep = step;
-    lastCheckpointAt = s.elapsedMs;
-    saved.last = written;
-    if (written.isBest) saved.best = written;
+    this.lastCheckpointStep = step;
+    this.lastCheckpointAt = s.elapsedMs;
+    this.last = written;
+    if (written.isBest) this.best = written;
     hooks.onCheckpoint?.(written);
-  };
+  }
 
-  const abortOutcome = (): LoopOutcome | null => {
-    const signal = hooks.signal;
+  // ---- pause and abort ----
+
+  private async pause(): Promise<End | null> {
+    const pausedAt = this.now();
+    this.hooks.onPauseChange?.(true);
+    this.report({}, true); // the figures of the step it pauses at, before the checkpoint is announced
+    if (this.s.step > this.lastCheckpointStep) await this.checkpoint(false);
+    this.log.flush();
+    const wait = this.hooks.waitIfPaused?.();
+    if (wait) await untilSettledOrAborted(wait, this.hooks.signal);
+    this.clock.addPause(this.now() - pausedAt);
+    const end = this.aborted();
+    if (!end) this.hooks.onPauseChange?.(false);
+    return end;
+  }
+
+  /** Read afresh each time: a pause may be asked for whenever the loop yields. */
+  private pauseRequested(): boolean {
+    return this.hooks.pauseRequested === true;
+  }
+
+  private aborted(): End | null {
+    const signal = this.hooks.signal;
     if (!signal?.aborted) return null;
-    return signal.reason === INTERRUPT ? 'interrupted' : 'cancelled';
-  };
-
-  let outcome: LoopOutcome | null = null;
-  let reason: string | undefined;
-
-  while (outcome === null) {
-    if (totalSteps !== null && s.step >= totalSteps) {
-      outcome = 'completed';
-      break;
-    }
-    if (budgetMs !== null && elapsed() >= budgetMs) {
-      outcome = 'completed';
-      break;
-    }
-    outcome = abortOutcome();
-    if (outcome) break;
-    const pausing = hooks.pauseRequested === true;
-    const pausedAt = clock();
-    if (pausing) {
-      hooks.onPauseChange?.(true);
-      if (s.step > lastCheckpointStep) await checkpoint(false);
-    }
-    const wait = hooks.waitIfPaused?.();
-    if (wait) await untilSettledOrAborted(wait, hooks.signal);
-    if (pausing) pausedMs += clock() - pausedAt;
-    outcome = abortOutcome();
-    if (outcome) break;
-    if (pausing) {
-      hooks.onPauseChange?.(false);
-      continue; // check the budget and the pause request again
-    }
-
-    if (s.warmupEndProgress === null && s.step >= options.schedule.warmupSteps) s.warmupEndProgress = progressOf();
-    lr = learningRate(options.schedule, { step: s.step, progress: progressOf(), warmupEnd: s.warmupEndProgress ?? 0 });
-    const started = clock();
-    const r = await task.trainStep(lr);
-    const took = clock() - started;
-    // A synchronous step awaited is only a microtask: without a macrotask turn, a Ctrl-C handler, a worker's
-    // pause/cancel message or a timer would wait for the whole budget.
-    await new Promise<void>((resolve) => setImmediate(resolve));
-    s.step++;
-    sessionSteps++;
-    sessionTokens += r.tokens;
-    sessionTrainMs += took;
-    s.tokens += r.tokens;
-    lastTokensPerStep = r.tokens;
-    stepTimeEma = stepTimeEma === null ? took : stepTimeEma + 0.1 * (took - stepTimeEma);
-
-    const diverged = divergence(r, s.bestSmoothedLoss, options.divergenceFactor);
-    if (diverged) {
-      metrics.push({ step: s.step, split: 'train', name: 'loss', value: r.loss });
-      outcome = 'diverged';
-      reason = `diverged at step ${s.step}: ${diverged}`;
-      break;
-    }
-    s.smoothedLoss = s.smoothedLoss === null ? r.loss : s.smoothedLoss + options.smoothing * (r.loss - s.smoothedLoss);
-    if (s.bestSmoothedLoss === null || s.smoothedLoss < s.bestSmoothedLoss) s.bestSmoothedLoss = s.smoothedLoss;
-    s.window.loss += r.loss;
-    s.window.gradNorm += r.gradNorm;
-    s.window.count++;
-    if (s.step % options.logEvery === 0) {
-      const n = s.window.count;
-      metrics.push({ step: s.step, split: 'train', name: 'loss', value: s.window.loss / n });
-      metrics.push({ step: s.step, split: 'train', name: 'grad_norm', value: s.window.gradNorm / n });
-      metrics.push({ step: s.step, split: 'train', name: 'lr', value: lr });
-      const tps = tokensPerSec();
-      if (tps !== null) metrics.push({ step: s.step, split: 'train', name: 'tokens_per_s', value: tps });
-      s.window = { loss: 0, gradNorm: 0, count: 0 };
-    }
-
-    const last = totalSteps !== null && s.step >= totalSteps;
-    let improved = false;
-    let evaluated = false;
-    if (hasValidation && options.evalEvery > 0 && s.step % options.evalEvery === 0 && !last) {
-      improved = await evaluate();
-      evaluated = true;
-    }
-    let sample: string | undefined;
-    if (options.sampleEvery > 0 && s.step % options.sampleEvery === 0 && !last) {
-      sample = await task.sample({ step: s.step });
-      hooks.onSample?.({ step: s.step, text: sample });
-    }
-    const dueBySteps = options.checkpointEvery > 0 && s.step % options.checkpointEvery === 0;
-    const dueByTime = options.checkpointMinutes > 0 && elapsed() - lastCheckpointAt >= options.checkpointMinutes * 60_000;
-    if (!last && (improved || dueBySteps || dueByTime)) await checkpoint(improved);
-    if (evaluated && options.patience > 0 && s.badEvaluations >= options.patience) {
-      outcome = 'early-stopped';
-      reason = `early stop at step ${s.step}: no improvement on ${s.bestValLoss?.toFixed(4)} (step ${s.bestValStep}) in ${s.badEvaluations} evaluations`;
-    }
-    if (clock() - lastFlush > 5000 || metrics.length >= 500) flush();
-    emit({ ...(evaluated ? { evaluated: true } : {}), ...(sample !== undefined ? { sample } : {}) }, evaluated || sample !== undefined);
+    return { outcome: signal.reason === INTERRUPT ? 'interrupted' : 'cancelled' };
   }
 
-  endedAt = elapsed();
-  let finalValLoss: number | null = null;
-  let testLoss: number | null = null;
-  if (outcome === 'completed' || outcome === 'early-stopped') {
-    let improved = false;
-    if (hasValidation) {
-      if (s.lastValStep !== s.step) improved = await evaluate();
-      finalValLoss = s.lastValLoss;
-    }
-    if (options.testAtEnd && task.hasSplit('test')) {
-      const test = await task.evaluate('test');
-      testLoss = test.loss;
-      metrics.push({ step: s.step, split: 'test', name: 'loss', value: test.loss });
-      for (const [name, value] of Object.entries(test.metrics)) metrics.push({ step: s.step, split: 'test', name, value });
-    }
-    if (s.step > lastCheckpointStep || (improved && saved.last?.step !== s.step)) await checkpoint(improved);
-  } else if (outcome === 'interrupted') {
-    if (s.step > lastCheckpointStep) await checkpoint(false);
+  // ---- progress ----
+
+  private report(extra: Pick<LoopProgress, 'sample' | 'evaluated' | 'final'>, force: boolean): void {
+    const now = this.now();
+    if (!force && now - this.lastReport < this.o.progressIntervalMs) return;
+    this.lastReport = now;
+    const { s } = this;
+    this.hooks.onProgress?.({
+      step: s.step,
+      totalSteps: this.clock.totalSteps,
+      epoch: s.step / this.task.stepsPerEpoch,
+      trainLoss: finiteOrNull(s.smoothedLoss),
+      valLoss: finiteOrNull(s.lastValLoss),
+      bestValLoss: finiteOrNull(s.bestValLoss),
+      tokensPerSec: this.tokensPerSec(),
+      elapsedSeconds: this.clock.elapsed() / 1000,
+      etaSeconds: this.clock.etaSeconds(s.step, this.sessionSteps),
+      ...extra,
+    });
   }
-  s.elapsedMs = elapsed();
-  flush();
-  emit({ final: true }, true);
-  return { outcome, ...(reason ? { reason } : {}), state: s, finalValLoss, testLoss, bestCheckpoint: saved.best, lastCheckpoint: saved.last, sessionSteps, sessionTokens, sessionTrainMs };
+
+  // ---- the end ----
+
+  private async finish(end: End): Promise<LoopResult> {
+    const { s, o, task } = this;
+    this.clock.stop();
+    let finalValLoss: number | null = null;
+    let testLoss: number | null = null;
+    if (end.outcome === 'completed' || end.outcome === 'early-stopped') {
+      let improved = false;
+      if (this.hasValidation) {
+        if (s.lastValStep !== s.step) improved = await this.validate();
+        finalValLoss = s.lastValLoss;
+      }
+      if (o.testAtEnd && task.hasSplit('test')) {
+        const test = await task.evaluate('test');
+        testLoss = test.loss;
+        this.log.evaluation(s.step, 'test', test);
+      }
+      if (s.step > this.lastCheckpointStep || (improved && this.last?.step !== s.step)) await this.checkpoint(improved);
+    } else if (end.outcome === 'interrupted') {
+      if (s.step > this.lastCheckpointStep) await this.checkpoint(false);
+    }
+    s.elapsedMs = this.clock.elapsed();
+    this.log.flush();
+    this.report({ final: true }, true);
+    return {
+      ...end,
+      state: s,
+      finalValLoss,
+      testLoss,
+      bestCheckpoint: this.best,
+      lastCheckpoint: this.last,
+      sessionSteps: this.sessionSteps,
+      sessionTokens: this.sessionTokens,
+      sessionTrainMs: this.sessionTrainMs,
+    };
+  }
 }
 
-/** Why a step counts as divergence, or null. */
-function divergence(r: { loss: number; gradNorm: number; applied: boolean }, best: number | null, factor: number): string | null {
+/** Whether something every `every` steps is due at `step` (0: never). */
+function due(step: number, every: number): boolean {
+  return every > 0 && step % every === 0;
+}
+
+function finiteOrNull(v: number | null): number | null {
+  return v !== null && Number.isFinite(v) ? v : null;
+}
+
+/**
+ * Why a step counts as divergence, or null. A non-finite loss or gradient is; so is a sustained rise — the
+ * smoothed loss (an average over the last ~1/smoothing steps) climbing past `factor` × its best and at least a
+ * nat above it. A single spike is not: at a low loss (0.05 nats) a batch at 5 nats is a spike to forgive, not a
+ * reason to throw a run away, and it moves the smoothed loss by a few hundredths only.
+ */
+function divergenceOf(r: TrainStepResult, s: LoopState, factor: number, smoothing: number): string | null {
   if (!Number.isFinite(r.loss)) return `loss is ${r.loss}`;
   if (!Number.isFinite(r.gradNorm)) return `gradient norm is ${r.gradNorm}`;
   if (!r.applied) return 'the update was skipped';
-  if (factor > 0 && best !== null && r.loss > factor * best) {
-    return `loss ${r.loss.toFixed(3)} is over ${factor}× the best smoothed loss ${best.toFixed(3)}`;
+  const best = s.bestSmoothedLoss;
+  if (factor > 0 && best !== null && s.smoothedLoss !== null) {
+    const smoothed = s.smoothedLoss + smoothing * (r.loss - s.smoothedLoss);
+    if (smoothed > Math.max(factor * best, best + 1)) return `the smoothed loss rose to ${smoothed.toFixed(3)}, over ${factor}× its best ${best.toFixed(3)}`;
   }
   return null;
 }

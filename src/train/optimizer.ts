@@ -11,6 +11,39 @@ export interface AdamOptions {
   epsilon: number;
 }
 
+/** The Adam settings every trainer uses (PyTorch's; Keras's ε is 1e-7). */
+export const ADAM: AdamOptions = { beta1: 0.9, beta2: 0.999, epsilon: 1e-8 };
+
+/** An optimizer as a checkpoint holds it: its name, hyper-parameters and named state tensors. */
+export interface CheckpointOptimizer {
+  name: string;
+  hyper: Record<string, unknown>;
+  state: { name: string; tensor: tf.Tensor }[];
+}
+
+/**
+ * Writes a checkpoint with a trainer's Adam state: `write` gets the optimizer section (Adam's hyper-parameters,
+ * the step, copies of the slots), and the copies are freed afterwards, whatever happened.
+ */
+export async function withAdamSection<T>(
+  state: OptimizerState,
+  settings: { lr: number; clip: number },
+  write: (optimizer: CheckpointOptimizer) => Promise<T>,
+): Promise<T> {
+  try {
+    return await write({ name: 'adam', hyper: { learningRate: settings.lr, ...ADAM, clipNorm: settings.clip, step: state.step }, state: state.tensors });
+  } finally {
+    tf.dispose(state.tensors.map((t) => t.tensor));
+  }
+}
+
+/** The Adam state a loaded checkpoint holds, or why it holds none. */
+export function adamStateOf(optimizer: CheckpointOptimizer | null | undefined): OptimizerState | string {
+  const step = optimizer?.hyper.step;
+  if (!optimizer || optimizer.name !== 'adam' || typeof step !== 'number') return 'it holds no Adam optimiser state';
+  return { kind: 'adam', step, tensors: optimizer.state };
+}
+
 /** Optimizer state as named tensors: `adam/m/<weight>` and `adam/v/<weight>` for every weight. */
 export interface OptimizerState {
   kind: 'adam';

@@ -1,10 +1,8 @@
 /**
- * What the training loop (./loop.ts) needs from a model, and what it tells its caller. A language model
- * (./lmTask.ts) and the seq2seq trainer implement `TrainingTask`; the worker passes `TrainingHooks`.
- * Nothing here knows about SQLite, consoles or UIs.
+ * What the training loop (./loop.ts) needs from a model: the language model (./lm/task.ts) and the
+ * encoder–decoder (./seq2seq/task.ts) implement `TrainingTask`. Nothing here knows about SQLite, consoles or UIs.
  */
 import type { CheckpointDigest, WritePhase } from '../model/checkpoint/index.js';
-import type { MetricPoint, RunStatus } from '../store/index.js';
 
 export type EvalSplit = 'validation' | 'test';
 
@@ -82,71 +80,7 @@ export interface TrainingTask {
 /** How long to train: optimiser steps, epochs (see TrainingTask.stepsPerEpoch) or wall-clock minutes of training. */
 export type Budget = { steps: number } | { epochs: number } | { minutes: number };
 
-export interface TrainingProgress {
-  step: number;
-  /** Known for step and epoch budgets; null for a wall-clock budget. */
-  totalSteps: number | null;
-  /** Epochs done (fractional). */
-  epoch: number;
-  /** Smoothed train loss (EMA), null before the first step. */
-  trainLoss: number | null;
-  /** The latest validation loss, null before the first evaluation. */
-  valLoss: number | null;
-  bestValLoss: number | null;
-  /** The learning rate of the last step. */
-  lr: number;
-  /** Training throughput over the last few seconds (evaluation and checkpoint time excluded). */
-  tokensPerSec: number | null;
-  /** From the budget and the throughput so far (evaluations included); null while too early to tell. */
-  etaSeconds: number | null;
-  elapsedSeconds: number;
-  /** Present when this event carries a freshly generated sample. */
-  sample?: string;
-  /** True when this event reports a validation loss computed at this step. */
-  evaluated?: boolean;
-  /** True on the last event of a session (always delivered). */
-  final?: boolean;
-}
-
-/** A checkpoint as recorded for the run. */
-export interface SavedCheckpoint {
-  /** The store's row id (absent when checkpoints are not recorded in a store). */
-  id?: number;
-  step: number;
-  /** Absolute directory. */
-  dir: string;
-  sha256: string;
-  bytes: number;
-  metrics: Record<string, number>;
-  isBest: boolean;
-  isLast: boolean;
-}
-
-/**
- * Callbacks of a training run, for the worker (which turns them into contract events) and the CLI. All
- * optional; none may throw (an exception from a hook fails the run).
- */
-export interface TrainingHooks {
-  /** Abort to stop between steps. `signal.reason === INTERRUPT` saves a checkpoint and leaves the run
-   * `interrupted` (resumable, e.g. the app is quitting); any other reason cancels (`cancelled`, no new checkpoint). */
-  signal?: AbortSignal;
-  /** True while a pause is wanted: the loop saves a checkpoint, reports `paused`, and awaits waitIfPaused(). */
-  readonly pauseRequested?: boolean;
-  /** Awaited between steps when it returns a promise (it may just yield to the event loop); while paused it
-   * settles on resume, and it may reject once `signal` is aborted. Paused time does not count against a
-   * minutes budget. */
-  waitIfPaused?: () => void | Promise<void>;
-  /** Throttled (see LoopOptions.progressIntervalMs), except events with a validation loss or sample and the final one. */
-  onProgress?: (progress: TrainingProgress) => void;
-  /** Metric points in batches, in the order they were measured (already stored when a store is used). */
-  onMetrics?: (points: MetricPoint[]) => void;
-  onCheckpoint?: (checkpoint: SavedCheckpoint) => void;
-  onSample?: (sample: { step: number; text: string }) => void;
-  /** Every status change, after the run's row was updated. */
-  onStatus?: (status: { status: RunStatus; error?: string }) => void;
-  /** Each phase of each checkpoint write (diagnostics; tests use it to kill a writer mid-write). */
-  onCheckpointWrite?: (event: WritePhase & { step: number }) => void | Promise<void>;
-}
+export type { SavedCheckpoint } from './jobSpec.js';
 
 /** The abort reason that interrupts (resumable) instead of cancelling. */
 export const INTERRUPT = 'longhand:interrupt';

@@ -1,23 +1,19 @@
 /**
- * The service's handle on the worker: starts it, waits for it to be ready, sends training commands and calls
- * (cancellable, with streamed tokens), validates everything it sends back, and restarts it when it dies. A
- * death is reported with the run that was training, so the service can mark that run failed; calls in flight
- * fail with Unavailable. After too many deaths in a short time it stops restarting and every call says why.
+ * The service's handle on the worker: starts it, waits for it to be ready, makes calls of the worker table
+ * (./table.ts) — typed by method, their results and events validated — cancels and steers them, and restarts
+ * the worker when it dies: calls in flight (a training job among them) then fail with Unavailable. After too
+ * many deaths in a short time it stops restarting and every call says why.
  */
-import { ApiError } from '../contract/errors.js';
-import { zodMessage } from '../contract/errors.js';
-import type { TrainingSpec } from './jobs.js';
+import { ApiError, zodMessage } from '../contract/errors.js';
 import type { SpawnWorker, WorkerChannel, WorkerExit } from './channel.js';
-import { type BackendInfo, type CallInput, type CallMethod, type HostMessage, WorkerMessage } from './protocol.js';
-
-export type TrainingEvent = Extract<WorkerMessage, { type: 'progress' | 'metrics' | 'sample' | 'checkpoint' | 'trainDone' }>;
+import { type BackendInfo, type HostMessage, WorkerMessage } from './protocol.js';
+import { type Control, type WorkerEvent, type WorkerInput, type WorkerMethod, type WorkerOutput, workerTable } from './table.js';
 
 export interface WorkerHostOptions {
   spawn: SpawnWorker;
   init?: Omit<Extract<HostMessage, { type: 'init' }>, 'type'>;
-  onTraining(event: TrainingEvent): void;
-  /** The worker died; `runId` was training in it (its trainDone will never come). */
-  onCrash(crash: { reason: string; runId: number | null }): void;
+  /** The worker died (its calls in flight were failed with Unavailable). */
+  onCrash?(crash: { reason: string }): void;
   /** A (re)started worker is ready. */
   onReady?(backend: BackendInfo): void;
   onLog?(level: 'info' | 'warn' | 'error', message: string): void;
@@ -30,15 +26,20 @@ export interface WorkerHostOptions {
   readyTimeoutMs?: number;
 }
 
-export interface CallOptions {
+export interface CallOptions<M extends WorkerMethod> {
   signal?: AbortSignal;
-  onToken?: (text: string) => void;
+  /** The call's id (to steer it with `control`); one is made up when absent. */
+  id?: string;
+  /** Each event the call sends, validated. */
+  onEvent?: (event: WorkerEvent<M>) => void;
 }
 
 interface Pending {
+  method: WorkerMethod;
   resolve(output: unknown): void;
   reject(error: ApiError): void;
-  onToken?: (text: string) => void;
+  /** Gets events already validated against the method's event schema. */
+  onEvent?: (event: unknown) => void;
 }
 
 interface Deferred<T> {
@@ -67,7 +68,6 @@ export class WorkerHost {
   #ready = deferred<BackendInfo>();
   #backend: BackendInfo | null = null;
   #pending = new Map<string, Pending>();
-  #training: number | null = null;
   #crashes: number[] = [];
   #brokenReason = '';
   #counter = 0;
@@ -87,11 +87,6 @@ export class WorkerHost {
     return this.#backend;
   }
 
-  /** The run training in the worker now, if any. */
-  get trainingRunId(): number | null {
-    return this.#training;
-  }
-
   start(): void {
     if (this.#state !== 'idle') return;
     this.#spawn();
@@ -106,41 +101,32 @@ export class WorkerHost {
     return this.#ready.promise;
   }
 
-  async train(spec: TrainingSpec): Promise<void> {
-    await this.ready();
-    if (this.#training !== null) throw new ApiError('Conflict', `Run ${this.#training} is already training.`);
-    this.#post({ type: 'train', spec });
-    this.#training = spec.runId;
-  }
-
-  pause(runId: number): void {
-    if (this.#training === runId) this.#post({ type: 'pause', runId });
-  }
-
-  resume(runId: number): void {
-    if (this.#training === runId) this.#post({ type: 'resume', runId });
-  }
-
-  stop(runId: number): void {
-    if (this.#training === runId) this.#post({ type: 'stop', runId });
-  }
-
-  async call<M extends CallMethod>(method: M, input: CallInput<M>, options: CallOptions = {}): Promise<unknown> {
+  /** Calls `method` in the worker; resolves with its validated result, rejects with an ApiError. */
+  async call<M extends WorkerMethod>(method: M, input: WorkerInput<M>, options: CallOptions<M> = {}): Promise<WorkerOutput<M>> {
     const { signal } = options;
     if (signal?.aborted) throw new ApiError('Cancelled', 'Cancelled.');
     await this.ready();
-    const id = `call-${++this.#counter}`;
-    return new Promise<unknown>((resolve, reject) => {
+    const id = options.id ?? `call-${++this.#counter}`;
+    if (this.#pending.has(id)) throw new ApiError('Conflict', `A worker call ${id} is already running.`);
+    return new Promise<WorkerOutput<M>>((resolve, reject) => {
       const abort = () => {
-        if (!this.#pending.delete(id)) return;
+        if (!this.#pending.has(id)) return;
         this.#post({ type: 'cancel', id });
+        // A training job answers a cancel with its own result (how it ended); other calls end here.
+        if (method === 'train') return;
+        this.#pending.delete(id);
         reject(new ApiError('Cancelled', 'Cancelled.'));
       };
       const finish = <T>(fn: (value: T) => void) => (value: T) => {
         signal?.removeEventListener('abort', abort);
         fn(value);
       };
-      this.#pending.set(id, { resolve: finish(resolve), reject: finish(reject), onToken: options.onToken });
+      this.#pending.set(id, {
+        method,
+        resolve: finish(resolve as (value: unknown) => void),
+        reject: finish(reject),
+        ...(options.onEvent ? { onEvent: options.onEvent as (event: unknown) => void } : {}),
+      });
       signal?.addEventListener('abort', abort, { once: true });
       try {
         this.#post({ type: 'call', id, method, input });
@@ -149,6 +135,11 @@ export class WorkerHost {
         finish(reject)(error as ApiError);
       }
     });
+  }
+
+  /** Steers a running call (a training job: pause, resume, interrupt); nothing when it is not running. */
+  control(id: string, action: Control): void {
+    if (this.#pending.has(id) && this.#channel) this.#post({ type: 'control', id, action });
   }
 
   /** Asks the worker to stop (it cancels its run and calls), then ends it if it takes too long. */
@@ -215,22 +206,23 @@ export class WorkerHost {
         const pending = this.#pending.get(message.id);
         if (!pending) return;
         this.#pending.delete(message.id);
-        if (message.error) pending.reject(new ApiError(message.error.name, message.error.message));
-        else pending.resolve(message.output);
+        if (message.error) return pending.reject(new ApiError(message.error.name, message.error.message));
+        const output = workerTable[pending.method].output.safeParse(message.output);
+        if (output.success) pending.resolve(output.data);
+        else pending.reject(new ApiError('Internal', zodMessage(output.error, `the worker's ${pending.method} result`)));
         return;
       }
-      case 'token':
-        this.#pending.get(message.id)?.onToken?.(message.text);
+      case 'event': {
+        const pending = this.#pending.get(message.id);
+        if (!pending?.onEvent) return;
+        const event = workerTable[pending.method].event.safeParse(message.event);
+        if (event.success) pending.onEvent(event.data);
+        else this.#options.onLog?.('error', zodMessage(event.error, `an event of the worker's ${pending.method} call`));
         return;
+      }
       case 'log':
         this.#options.onLog?.(message.level, message.message);
         return;
-      case 'trainDone':
-        if (this.#training === message.runId) this.#training = null;
-        this.#options.onTraining(message);
-        return;
-      default:
-        this.#options.onTraining(message);
     }
   }
 
@@ -239,13 +231,11 @@ export class WorkerHost {
     if (this.#state === 'stopped') return;
     if (this.#readyTimer) clearTimeout(this.#readyTimer);
     this.#channel = null;
-    const runId = this.#training;
-    this.#training = null;
     const reason = exit.reason || `exit code ${exit.code}`;
-    this.#failPending(new ApiError('Unavailable', `The Longhand worker stopped unexpectedly (${reason}); try again.`));
+    this.#failPending(new ApiError('Unavailable', `The Longhand worker stopped unexpectedly (${reason}).`));
     this.#ready.reject(new ApiError('Unavailable', `The Longhand worker stopped unexpectedly (${reason}).`));
     this.#ready = deferred<BackendInfo>();
-    this.#options.onCrash({ reason, runId });
+    this.#options.onCrash?.({ reason });
 
     const now = Date.now();
     const window = this.#options.crashWindowMs ?? 60_000;

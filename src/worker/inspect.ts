@@ -11,7 +11,7 @@ import { CheckpointError, METADATA_FILE, MODEL_FILE, TOKENIZER_FILE, loadLanguag
 import { readModelJson } from '../model/checkpoint/fileIO.js';
 import { loadSeq2seqCheckpoint } from '../model/seq2seq/checkpoint.js';
 import { weightEntries } from '../model/weights.js';
-import type { CheckpointInfo } from './jobs.js';
+import type { CheckpointInfo } from './table.js';
 
 export async function inspectCheckpoint(dir: string, signal: AbortSignal): Promise<CheckpointInfo> {
   const root = path.resolve(dir);

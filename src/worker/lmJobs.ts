@@ -1,13 +1,12 @@
 /**
- * The language-model jobs: training through src/train (no SQL in the worker: the service records rows from
- * the hooks) and editor completion through src/generate. A loaded model is a generate ModelHandle, which
+ * The language model's generation job: editor completion through src/generate. A loaded model is a generate ModelHandle, which
  * keeps its typing-session cache, so consecutive completions in one document reuse the recurrent state.
  */
 import { ApiError } from '../contract/errors.js';
 import { CheckpointError } from '../model/checkpoint/index.js';
 import { ModelHandle, complete as completeText, loadModel } from '../generate/index.js';
-import { runLanguageModelTraining } from '../train/workerJob.js';
-import type { CheckpointRef, JobRegistry, LoadedModel } from './jobs.js';
+import type { JobRegistry, LoadedModel } from './jobs.js';
+import type { CheckpointRef } from './table.js';
 
 export type LanguageModelHandle = ModelHandle & LoadedModel;
 
@@ -49,8 +48,7 @@ function renewSoon(handle: ModelHandle): void {
   timer.unref();
 }
 
-export const lmJobs: Pick<JobRegistry, 'trainLanguageModel' | 'complete'> = {
-  trainLanguageModel: (spec, hooks) => runLanguageModelTraining(spec, hooks),
+export const lmJobs: Pick<JobRegistry, 'complete'> = {
   complete: async (model, request, context) => {
     const handle = asLanguageModel(model);
     const result = await completeText(handle, { ...request, signal: context.signal });

@@ -3,12 +3,14 @@
  * A checkpoint's kind (longhand.json) decides which loader reads it; plain TF.js Layers models are language
  * models.
  */
+import { runTrainingJob } from '../train/job.js';
 import { inspectCheckpoint, metadataKind } from './inspect.js';
 import type { JobRegistry } from './jobs.js';
 import { lmJobs, loadLanguageModel } from './lmJobs.js';
 import { loadSeq2seqModel, seq2seqJobs } from './seq2seqJobs.js';
 
 export const builtinJobs: JobRegistry = {
+  train: (spec, hooks) => runTrainingJob(spec, hooks),
   ...lmJobs,
   ...seq2seqJobs,
   loadModel: async (ref) => ((await metadataKind(ref.dir)) === 'seq2seq' ? loadSeq2seqModel(ref) : loadLanguageModel(ref)),

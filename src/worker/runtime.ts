@@ -1,16 +1,17 @@
 /**
  * The worker's side of the protocol, independent of how it was started (worker thread or Electron utility
- * process): validates each message from the host, runs at most one training session, answers calls
- * (generation through a small LRU of loaded models, checkpoint inspection) and cancels them on request.
+ * process): validates each message and each call's input against the worker table, runs the call's job —
+ * training (one at a time), generation through a small LRU of loaded models, checkpoint inspection — posts its
+ * events and exactly one result, and cancels or steers it on request.
  */
-import { ApiError, toErrorShape } from '../contract/errors.js';
-import { zodMessage } from '../contract/errors.js';
+import { ApiError, toErrorShape, zodMessage } from '../contract/errors.js';
 import { detectBackend } from './backendInfo.js';
-import type { CheckpointRef, JobRegistry, LoadedModel } from './jobs.js';
+import type { JobRegistry, LoadedModel } from './jobs.js';
 import { ModelCache } from './modelCache.js';
-import { type BackendInfo, CallInputs, type CallMethod, HostMessage, type WorkerMessage } from './protocol.js';
+import { type BackendInfo, HostMessage, type WorkerMessage } from './protocol.js';
 import { loadJobs } from './registry.js';
-import { startTrainingSession, type TrainingSession } from './trainingSession.js';
+import { type CheckpointRef, type WorkerMethod, type WorkerParsedInput, workerTable } from './table.js';
+import { TrainControl } from './trainControl.js';
 
 /** The worker's end of the channel. */
 export interface ParentChannel {
@@ -26,22 +27,31 @@ export interface WorkerRuntimeOptions {
   loadJobs?: (moduleUrl?: string) => Promise<JobRegistry>;
 }
 
+interface Started {
+  jobs: JobRegistry;
+  cache: ModelCache<LoadedModel>;
+}
+
+interface Call {
+  controller: AbortController;
+  /** Present for a training call. */
+  control?: TrainControl;
+  done: Promise<void>;
+}
+
 const cacheKey = (ref: CheckpointRef) => `${ref.dir}\n${ref.sha256}`;
 
 export function runWorker(channel: ParentChannel, options: WorkerRuntimeOptions): void {
   const post = (message: WorkerMessage) => channel.post(message);
-  const calls = new Map<string, AbortController>();
-  let started: Promise<{ jobs: JobRegistry; cache: ModelCache<LoadedModel> }> | null = null;
-  let session: TrainingSession | null = null;
+  const calls = new Map<string, Call>();
+  let training: string | null = null;
+  let started: Promise<Started> | null = null;
 
   function init(message: Extract<HostMessage, { type: 'init' }>) {
     if (started) return;
     const env = message.env ? { ...process.env, ...message.env } : process.env;
     started = (async () => {
-      const [jobs, backend] = await Promise.all([
-        (options.loadJobs ?? loadJobs)(message.jobsModule),
-        (options.detectBackend ?? detectBackend)(env),
-      ]);
+      const [jobs, backend] = await Promise.all([(options.loadJobs ?? loadJobs)(message.jobsModule), (options.detectBackend ?? detectBackend)(env)]);
       post({ type: 'ready', backend });
       return { jobs, cache: new ModelCache<LoadedModel>(message.modelCacheSize ?? 3) };
     })();
@@ -53,47 +63,50 @@ export function runWorker(channel: ParentChannel, options: WorkerRuntimeOptions)
     });
   }
 
-  async function train(message: Extract<HostMessage, { type: 'train' }>) {
-    const { jobs } = await ready();
-    const { runId } = message.spec;
-    if (session) {
-      post({ type: 'trainDone', runId, outcome: 'failed', error: `Run ${session.runId} is still training in the worker.` });
-      return;
-    }
-    const current = startTrainingSession(message.spec, jobs, post);
-    session = current;
-    void current.done.finally(() => {
-      if (session === current) session = null;
-    });
-  }
-
-  async function call(id: string, method: CallMethod, input: unknown) {
+  function call(id: string, method: WorkerMethod, raw: unknown) {
     const controller = new AbortController();
-    calls.set(id, controller);
-    try {
-      const { jobs, cache } = await ready();
-      const output = await dispatch(jobs, cache, method, input, controller.signal, (text) => {
-        if (!controller.signal.aborted) post({ type: 'token', id, text });
-      });
-      if (controller.signal.aborted) throw new ApiError('Cancelled', 'Cancelled.');
-      post({ type: 'result', id, output });
-    } catch (error) {
-      const shape = controller.signal.aborted ? { name: 'Cancelled' as const, message: 'Cancelled.' } : toErrorShape(error);
-      post({ type: 'result', id, error: shape });
-    } finally {
-      calls.delete(id);
-    }
+    const control = method === 'train' ? new TrainControl(controller) : undefined;
+    const entry: Call = { controller, ...(control ? { control } : {}), done: Promise.resolve() };
+    calls.set(id, entry);
+    entry.done = (async () => {
+      try {
+        const parsed = workerTable[method].input.safeParse(raw);
+        if (!parsed.success) throw new ApiError('ValidationError', zodMessage(parsed.error, method));
+        if (method === 'train') {
+          if (training !== null) throw new ApiError('Conflict', 'Another run is still training in the worker.');
+          training = id;
+        }
+        const { jobs, cache } = await ready();
+        const emit = (event: unknown) => {
+          if (!controller.signal.aborted || method === 'train') post({ type: 'event', id, event });
+        };
+        const output = await dispatch(jobs, cache, method, parsed.data, controller.signal, control, emit);
+        // A cancelled generation is answered as cancelled, whatever the job made of it; a training job's own
+        // result says how it ended (cancelled or interrupted).
+        if (controller.signal.aborted && method !== 'train') throw new ApiError('Cancelled', 'Cancelled.');
+        post({ type: 'result', id, output });
+      } catch (error) {
+        const shape = controller.signal.aborted && method !== 'train' ? { name: 'Cancelled' as const, message: 'Cancelled.' } : toErrorShape(error);
+        post({ type: 'result', id, error: shape });
+      } finally {
+        calls.delete(id);
+        if (training === id) training = null;
+      }
+    })();
   }
 
-  function ready() {
+  function ready(): Promise<Started> {
     if (!started) return Promise.reject(new ApiError('Internal', 'The worker was not initialised.'));
     return started;
   }
 
   async function shutdown() {
-    session?.stop();
-    for (const controller of calls.values()) controller.abort();
-    await Promise.race([session?.done, new Promise((resolve) => setTimeout(resolve, 2000))]);
+    // A training job is interrupted (it checkpoints and ends resumable); everything else is cancelled.
+    for (const c of calls.values()) {
+      if (c.control) c.control.apply('interrupt');
+      else c.controller.abort();
+    }
+    await Promise.race([Promise.all([...calls.values()].map((c) => c.done)), new Promise((resolve) => setTimeout(resolve, 2000))]);
     if (started) (await started.catch(() => null))?.cache.clear();
     options.exit();
   }
@@ -108,23 +121,13 @@ export function runWorker(channel: ParentChannel, options: WorkerRuntimeOptions)
     switch (message.type) {
       case 'init':
         return init(message);
-      case 'train':
-        return void train(message).catch((error: unknown) =>
-          post({ type: 'trainDone', runId: message.spec.runId, outcome: 'failed', error: toErrorShape(error).message }),
-        );
-      case 'pause':
-        if (session?.runId === message.runId) session.pause();
-        return;
-      case 'resume':
-        if (session?.runId === message.runId) session.resume();
-        return;
-      case 'stop':
-        if (session?.runId === message.runId) session.stop();
-        return;
       case 'call':
-        return void call(message.id, message.method, message.input);
+        return call(message.id, message.method, message.input);
       case 'cancel':
-        calls.get(message.id)?.abort();
+        calls.get(message.id)?.controller.abort();
+        return;
+      case 'control':
+        calls.get(message.id)?.control?.apply(message.action);
         return;
       case 'shutdown':
         return void shutdown();
@@ -135,30 +138,36 @@ export function runWorker(channel: ParentChannel, options: WorkerRuntimeOptions)
 async function dispatch(
   jobs: JobRegistry,
   cache: ModelCache<LoadedModel>,
-  method: CallMethod,
-  raw: unknown,
+  method: WorkerMethod,
+  input: unknown,
   signal: AbortSignal,
-  onToken: (text: string) => void,
+  control: TrainControl | undefined,
+  emit: (event: unknown) => void,
 ): Promise<unknown> {
-  const parse = <M extends CallMethod>(m: M) => {
-    const result = CallInputs[m].safeParse(raw);
-    if (!result.success) throw new ApiError('ValidationError', zodMessage(result.error, m));
-    return result.data as ReturnType<(typeof CallInputs)[M]['parse']>;
-  };
-  const context = { signal, onToken };
+  const as = <M extends WorkerMethod>(_m: M) => input as WorkerParsedInput<M>;
+  const context = { signal, onToken: (text: string) => emit({ text }) };
   switch (method) {
+    case 'train':
+      return jobs.train(as('train'), {
+        signal,
+        get pauseRequested() {
+          return control!.pauseRequested;
+        },
+        waitIfPaused: control!.waitIfPaused,
+        onEvent: emit,
+      });
     case 'inspect':
-      return jobs.inspectCheckpoint(parse('inspect').dir, signal);
+      return jobs.inspectCheckpoint(as('inspect').dir, signal);
     case 'complete': {
-      const { checkpoint, request } = parse('complete');
+      const { checkpoint, request } = as('complete');
       return cache.use(cacheKey(checkpoint), () => jobs.loadModel(checkpoint, signal), (m) => jobs.complete(m, request, context));
     }
     case 'summarize': {
-      const { checkpoint, request } = parse('summarize');
+      const { checkpoint, request } = as('summarize');
       return cache.use(cacheKey(checkpoint), () => jobs.loadModel(checkpoint, signal), (m) => jobs.summarize(m, request, context));
     }
     case 'reply': {
-      const { checkpoint, request } = parse('reply');
+      const { checkpoint, request } = as('reply');
       return cache.use(cacheKey(checkpoint), () => jobs.loadModel(checkpoint, signal), (m) => jobs.reply(m, request, context));
     }
   }

@@ -1,6 +1,5 @@
 /**
- * The seq2seq jobs: training through src/train/seq2seq (./seq2seqTraining.ts; no SQL in the worker), and the
- * summarizer's and dialogue pane's generation through src/generate/seq2seq. A loaded model is a Seq2seqHandle
+ * The seq2seq jobs: the summarizer's and dialogue pane's generation through src/generate/seq2seq. A loaded model is a Seq2seqHandle
  * with the worker's LoadedModel shape.
  *
  * Decoding is synchronous (one source, a beam of a few hypotheses), so a call is cancelled before it starts,
@@ -12,9 +11,9 @@ import { randomInt } from 'node:crypto';
 import { ApiError } from '../contract/errors.js';
 import { CheckpointError } from '../model/checkpoint/index.js';
 import { type Seq2seqHandle, Seq2seqInputError, loadSeq2seq, reply as replyTo, summarize as summarizeText } from '../generate/seq2seq/index.js';
-import type { CheckpointRef, GenerationContext, JobRegistry, LoadedModel } from './jobs.js';
+import type { GenerationContext, JobRegistry, LoadedModel } from './jobs.js';
+import type { CheckpointRef } from './table.js';
 import { checkpointProblem } from './lmJobs.js';
-import { runSeq2seqTraining } from './seq2seqTraining.js';
 
 export type Seq2seqModelHandle = Seq2seqHandle & LoadedModel & { readonly seq2seq: true };
 
@@ -60,8 +59,7 @@ function streamPieces(handle: Seq2seqHandle, tokens: readonly string[], text: st
   if (text.startsWith(sent) && text.length > sent.length) context.onToken(text.slice(sent.length));
 }
 
-export const seq2seqJobs: Pick<JobRegistry, 'trainSeq2seq' | 'summarize' | 'reply'> = {
-  trainSeq2seq: (spec, hooks) => runSeq2seqTraining(spec, hooks),
+export const seq2seqJobs: Pick<JobRegistry, 'summarize' | 'reply'> = {
   summarize: async (model, request, context) => {
     const handle = asSeq2seq(model, 'summaries');
     checkCancelled(context);

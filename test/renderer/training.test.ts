@@ -27,7 +27,10 @@ const progress = (step: number, extra = {}) => ({
   runId: 7,
   step,
   totalSteps: 1000,
+  epoch: null,
   trainLoss: 2.5,
+  valLoss: null,
+  bestValLoss: null,
   tokensPerSec: 1830,
   etaSeconds: 600,
   elapsedSeconds: 60,
@@ -95,10 +98,10 @@ describe('TrainingPane', () => {
     fake.emit({ name: 'run.progress', payload: progress(35) });
     expect(model.curve.length).toBe(4);
 
-    fake.emit({ name: 'run.progress', payload: progress(50, { sample: 'the sea was calm' }) });
+    fake.emit({ name: 'run.progress', payload: progress(50, { sample: 'the sea was calm', valLoss: 2.4 }) });
     await settle();
     expect(screen.getByText('Validation loss').nextElementSibling).toHaveTextContent('2.400');
-    fake.emit({ name: 'run.progress', payload: progress(50, { sample: 'the sea was calm!' }) });
+    fake.emit({ name: 'run.progress', payload: progress(50, { sample: 'the sea was calm!', valLoss: 2.4 }) });
     await settle();
     expect(model.selectedSamples.map((x) => x.text)).toEqual(['the sea was', 'the sea was calm!']);
   });

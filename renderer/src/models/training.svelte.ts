@@ -267,9 +267,7 @@ export class TrainingModel {
   }
 
   #onProgress(e: Progress): void {
-    // Validation runs every so often: keep showing the last value between evaluations.
-    const previous = this.progress[e.runId];
-    this.progress[e.runId] = { ...e, valLoss: e.valLoss ?? previous?.valLoss };
+    this.progress[e.runId] = e;
     if (e.sample) this.samples[e.runId] = mergeSamples(this.samples[e.runId] ?? [], [{ step: e.step, text: e.sample }]);
     const run = this.runs.find((r) => r.id === e.runId);
     if (run && run.status === 'queued') run.status = 'running';
@@ -306,16 +304,5 @@ export class TrainingModel {
 }
 
 function progressOf(run: Run): Progress {
-  const p = run.progress!;
-  return {
-    runId: run.id,
-    step: p.step,
-    totalSteps: p.totalSteps ?? undefined,
-    epoch: p.epoch ?? undefined,
-    trainLoss: p.trainLoss,
-    valLoss: p.valLoss,
-    tokensPerSec: p.tokensPerSec ?? 0,
-    etaSeconds: p.etaSeconds,
-    elapsedSeconds: p.elapsedSeconds,
-  };
+  return { runId: run.id, ...run.progress! };
 }

@@ -10,8 +10,8 @@ import type { Command } from 'commander';
 import type { tf as TfType } from '../../compute/tf.js';
 import { type CellKind, DEFAULT_RECURRENT_ACTIVATION, type LanguageModelConfig, RECURRENT_ACTIVATIONS, type RecurrentActivation } from '../../model/types.js';
 import { CliError, type CliIo } from '../io.js';
-import { useBackend } from '../options.js';
-import type { Register } from '../main.js';
+import { useBackend } from '../compute.js';
+import type { Register } from '../io.js';
 
 interface BenchOptions {
   vocab: string;
@@ -127,7 +127,7 @@ type Config = BenchReport['config'];
 
 async function benchLonghand(tf: typeof TfType, config: Config): Promise<{ trainMs: number; genMs: number }> {
   const { LanguageModel } = await import('../../model/languageModel.js');
-  const { createTrainer } = await import('../../train/step.js');
+  const { createTrainer } = await import('../../train/lm/step.js');
   const model = LanguageModel.init(config, 0);
   const trainer = createTrainer(model, { optimizer: 'adam', lr: config.lr, clipNorm: config.clip });
   const [x, y] = syntheticBatch(tf, config);

@@ -11,7 +11,7 @@ import { InvalidArgumentError } from 'commander';
 import { openStore, resolveDataDir, type CorpusSummary, type DocumentSummary, type Store } from '../../store/index.js';
 import { importFile, ImportError } from '../../text/import/index.js';
 import { CliError, type CliIo } from '../io.js';
-import type { Register } from '../main.js';
+import type { Register } from '../io.js';
 
 export const DEFAULT_CORPUS = 'default';
 

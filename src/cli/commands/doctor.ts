@@ -11,7 +11,7 @@ import { tfVersions } from '../../compute/versions.js';
 import { resolveDataDir } from '../../store/dataDir.js';
 import { sqliteVersion } from '../../store/sqliteVersion.js';
 import type { CliIo } from '../io.js';
-import type { Register } from '../main.js';
+import type { Register } from '../io.js';
 
 export interface DoctorReport {
   ok: boolean;

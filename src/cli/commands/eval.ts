@@ -8,9 +8,11 @@
  */
 import type { Command } from 'commander';
 import type { Seq2seqEvalReport } from '../../generate/seq2seq/evaluate.js';
-import { CliError, type CliIo } from '../io.js';
-import type { Register } from '../main.js';
-import { int, loadSeq2seqRef, nonNegative, toCliError, useBackend } from './seq2seq.js';
+import { useBackend } from '../compute.js';
+import { toCliError } from '../errors.js';
+import { CliError, type CliIo, type Register } from '../io.js';
+import { withSeq2seqModel } from '../modelRef.js';
+import { nonNegative, positiveInt as int } from '../options.js';
 
 interface EvalCliOptions {
   model: string;
@@ -46,8 +48,7 @@ export const registerEval: Register = (program: Command, io: CliIo, setExit) => 
       if (o.limit !== undefined) pairs = pairs.slice(0, o.limit);
       await useBackend('auto', io);
       const { evaluateSeq2seq } = await import('../../generate/seq2seq/evaluate.js');
-      const handle = await loadSeq2seqRef(o.model, io);
-      try {
+      await withSeq2seqModel(o.model, io, async (handle) => {
         const task = o.task ?? handle.task ?? 'summarize';
         const beam = o.beam ?? (task === 'summarize' ? 4 : 1);
         const report = (() => {
@@ -66,9 +67,7 @@ export const registerEval: Register = (program: Command, io: CliIo, setExit) => 
           }
         })();
         io.out(o.json ? `${JSON.stringify({ checkpoint: o.model, ...report })}\n` : formatReport(report));
-      } finally {
-        handle.dispose();
-      }
+      });
       setExit(0);
     });
 };

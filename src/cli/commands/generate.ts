@@ -6,10 +6,11 @@
  * the generated text; --json prints `{text, tokens, seed, model, …}` where `text` is the continuation only.
  */
 import type { Command } from 'commander';
-import type { ModelHandle } from '../../generate/handle.js';
 import type { StopAt } from '../../generate/stop.js';
-import { CliError, type CliIo } from '../io.js';
-import type { Register } from '../main.js';
+import { useBackend } from '../compute.js';
+import { asCliError } from '../errors.js';
+import { CliError, type CliIo, type Register } from '../io.js';
+import { withLanguageModel } from '../modelRef.js';
 
 interface GenerateCliOptions {
   model: string;
@@ -44,11 +45,11 @@ export const registerGenerate: Register = (program: Command, io: CliIo, setExit)
     .option('--json', 'print one JSON object')
     .action(async (options: GenerateCliOptions) => {
       const parsed = parseOptions(options);
-      await readyCompute(io);
+      await useBackend('auto', io);
       const { generate, beamSearch, Session, encodeForScoring } = await import('../../generate/index.js');
-      await withModel(options.model, io, async (handle) => {
+      await withLanguageModel(options.model, io, async (handle) => {
         // The prime is the user's own text: unknown characters are an error here, not silently changed.
-        asCliError(() => encodeForScoring(handle.tokenizer, options.prime));
+        await asCliError(() => encodeForScoring(handle.tokenizer, options.prime));
         const session = new Session(handle.model, handle.tokenizer);
         try {
           session.prime(options.prime);
@@ -107,47 +108,4 @@ function parseOptions(options: GenerateCliOptions) {
     beam: options.beam !== undefined ? int('beam', options.beam, 1) : undefined,
     sampling,
   };
-}
-
-/** Puts TensorFlow.js on the backend src/compute chooses (LONGHAND_BACKEND forces one). */
-export async function readyCompute(io: CliIo): Promise<void> {
-  const { initCompute } = await import('../../compute/backend.js');
-  const report = await initCompute({ env: io.env });
-  const { tf } = await import('../../compute/tf.js');
-  // initCompute runs once per process; an in-process caller (tests) may have switched backends since.
-  if (tf.getBackend() !== report.tfBackend && !(await tf.setBackend(report.tfBackend))) {
-    throw new CliError(`the ${report.tfBackend} backend is not available in this process`);
-  }
-  await tf.ready();
-}
-
-/** Loads `--model` (directory or run), runs `fn`, frees the model; load failures become one-line CLI errors. */
-export async function withModel<T>(ref: string, io: CliIo, fn: (handle: ModelHandle) => Promise<T>): Promise<T> {
-  const { loadModelRef } = await import('../../generate/modelRef.js');
-  let handle: ModelHandle;
-  try {
-    handle = await loadModelRef(ref, { env: io.env });
-  } catch (error) {
-    throw toCliError(error);
-  }
-  try {
-    return await fn(handle);
-  } finally {
-    handle.dispose();
-  }
-}
-
-export function asCliError<T>(fn: () => T): T {
-  try {
-    return fn();
-  } catch (error) {
-    throw toCliError(error);
-  }
-}
-
-/** Errors a user can cause (a bad checkpoint, an unknown run, characters the model lacks) as one line, exit 1. */
-function toCliError(error: unknown): unknown {
-  const userErrors = ['CheckpointError', 'ModelNotFoundError', 'UnknownTokensError', 'TokenizerJsonError', 'RangeError'];
-  if (error instanceof Error && userErrors.includes(error.name)) return new CliError(error.message.split('\n')[0]!);
-  return error;
 }

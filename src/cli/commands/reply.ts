@@ -4,9 +4,11 @@
  * with beam search. --json adds the tokens and the attention matrix.
  */
 import type { Command } from 'commander';
-import { CliError, type CliIo } from '../io.js';
-import type { Register } from '../main.js';
-import { int, loadSeq2seqRef, nonNegative, toCliError, useBackend } from './seq2seq.js';
+import { useBackend } from '../compute.js';
+import { toCliError } from '../errors.js';
+import { CliError, type CliIo, type Register } from '../io.js';
+import { withSeq2seqModel } from '../modelRef.js';
+import { nonNegative, positiveInt as int } from '../options.js';
 
 interface ReplyCliOptions {
   model: string;
@@ -35,8 +37,7 @@ export const registerReply: Register = (program: Command, io: CliIo, setExit) =>
       if (message.trim() === '') throw new CliError('write a message to reply to');
       await useBackend('auto', io);
       const { reply } = await import('../../generate/seq2seq/index.js');
-      const handle = await loadSeq2seqRef(o.model, io);
-      try {
+      await withSeq2seqModel(o.model, io, async (handle) => {
         const result = (() => {
           try {
             return reply(handle, message, {
@@ -51,9 +52,7 @@ export const registerReply: Register = (program: Command, io: CliIo, setExit) =>
           }
         })();
         io.out(o.json ? `${JSON.stringify({ ...result, model: o.model, task: handle.task })}\n` : `${result.reply}\n`);
-      } finally {
-        handle.dispose();
-      }
+      });
       setExit(0);
     });
 };

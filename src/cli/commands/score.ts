@@ -4,12 +4,12 @@
  * CRLF → LF), so a corpus file scores as the model saw it in training. --json prints exactly
  * `{"tokens", "nll", "perplexity", "bits_per_char"}` plus `predicted_tokens`, `predicted_chars`, `model`.
  */
-import { promises as fs } from 'node:fs';
 import type { Command } from 'commander';
-import { normaliseText } from '../../text/import/normalise.js';
-import { CliError, type CliIo } from '../io.js';
-import type { Register } from '../main.js';
-import { asCliError, readyCompute, withModel } from './generate.js';
+import { useBackend } from '../compute.js';
+import { asCliError } from '../errors.js';
+import { readText } from '../input.js';
+import type { CliIo, Register } from '../io.js';
+import { withLanguageModel } from '../modelRef.js';
 
 export const registerScore: Register = (program: Command, io: CliIo, setExit) => {
   program
@@ -20,10 +20,10 @@ export const registerScore: Register = (program: Command, io: CliIo, setExit) =>
     .option('--json', 'print one JSON object')
     .action(async (options: { model: string; text: string; json?: boolean }) => {
       const text = await readText(options.text);
-      await readyCompute(io);
+      await useBackend('auto', io);
       const { score } = await import('../../generate/score.js');
-      const result = await withModel(options.model, io, async (handle) => ({
-        ...asCliError(() => score(handle.model, handle.tokenizer, text)),
+      const result = await withLanguageModel(options.model, io, async (handle) => ({
+        ...(await asCliError(() => score(handle.model, handle.tokenizer, text))),
         model: handle.source.dir ?? options.model,
       }));
       if (options.json) {
@@ -42,18 +42,3 @@ export const registerScore: Register = (program: Command, io: CliIo, setExit) =>
       setExit(0);
     });
 };
-
-async function readText(file: string): Promise<string> {
-  let bytes: Buffer;
-  try {
-    bytes = await fs.readFile(file);
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    throw new CliError(code === 'ENOENT' ? `no such file: ${file}` : code === 'EISDIR' ? `${file} is a directory, not a text file` : `cannot read ${file}: ${(error as Error).message}`);
-  }
-  try {
-    return normaliseText(new TextDecoder('utf-8', { fatal: true }).decode(bytes));
-  } catch {
-    throw new CliError(`${file} is not UTF-8 text`);
-  }
-}

@@ -5,9 +5,12 @@
  * pane draws it.
  */
 import type { Command } from 'commander';
-import { CliError, type CliIo } from '../io.js';
-import type { Register } from '../main.js';
-import { int, loadSeq2seqRef, nonNegative, readInput, toCliError, useBackend } from './seq2seq.js';
+import { useBackend } from '../compute.js';
+import { toCliError } from '../errors.js';
+import { readInput } from '../input.js';
+import { CliError, type CliIo, type Register } from '../io.js';
+import { withSeq2seqModel } from '../modelRef.js';
+import { nonNegative, positiveInt as int } from '../options.js';
 
 interface SummarizeCliOptions {
   model: string;
@@ -39,8 +42,7 @@ export const registerSummarize: Register = (program: Command, io: CliIo, setExit
       if (text.trim() === '') throw new CliError('the input is empty: give some text to summarize');
       await useBackend('auto', io);
       const { summarize } = await import('../../generate/seq2seq/index.js');
-      const handle = await loadSeq2seqRef(o.model, io);
-      try {
+      await withSeq2seqModel(o.model, io, async (handle) => {
         const started = performance.now();
         const result = (() => {
           try {
@@ -60,9 +62,7 @@ export const registerSummarize: Register = (program: Command, io: CliIo, setExit
         if (o.json) io.out(`${JSON.stringify({ ...result, model: o.model, task: handle.task, ms: Math.round(ms) })}\n`);
         else io.out(`${result.summary}\n`);
         if (!o.json && result.truncated) io.err(`longhand: the text was longer than the model reads (${handle.model.config.maxSourceLen} tokens); only its start was summarized\n`);
-      } finally {
-        handle.dispose();
-      }
+      });
       setExit(0);
     });
 };

@@ -14,7 +14,7 @@ import { startWebServer, type WebServer } from '../../server/index.js';
 import { createService, type Service } from '../../service/index.js';
 import { resolveDataDir } from '../../store/index.js';
 import { CliError, type CliIo } from '../io.js';
-import type { Register } from '../main.js';
+import type { Register } from '../io.js';
 
 export const DEFAULT_RENDERER_DIR = fileURLToPath(new URL('../../../dist/renderer/', import.meta.url));
 

@@ -9,8 +9,8 @@ import { Id, LIMITS, intIn, text } from './primitives.js';
 
 const Temperature = z.number().min(0).max(2);
 
-export const GenerateCompleteInput = z.strictObject({
-  modelId: Id.optional(),
+/** What a completion needs besides its model (the worker gets this with a checkpoint). */
+export const CompleteRequest = z.strictObject({
   /** The text before the cursor (only its tail is used as context). */
   text: text(LIMITS.completionContextChars),
   n: intIn(1, 8).default(3),
@@ -18,63 +18,61 @@ export const GenerateCompleteInput = z.strictObject({
   /** 0 is greedy; omitted means the model's default. */
   temperature: Temperature.optional(),
 });
+export const GenerateCompleteInput = CompleteRequest.extend({ modelId: Id.optional() });
 
 export const Alternative = z.object({ text: z.string(), score: z.number() });
 
-export const GenerateCompleteOutput = z.object({
-  modelId: Id,
+export const Completion = z.object({
   /** Best first. */
   alternatives: z.array(Alternative),
 });
+export const GenerateCompleteOutput = Completion.extend({ modelId: Id });
 
-export const GenerateSummarizeInput = z
-  .strictObject({
-    modelId: Id.optional(),
-    text: text(LIMITS.summarizeChars).refine((s) => s.trim().length > 0, 'give some text to summarize'),
-    beam: intIn(1, 16).default(4),
-    lengthPenalty: z.number().min(0).max(3).default(1),
-    minLength: intIn(0, 1000).default(0),
-    maxLength: intIn(1, 1000).default(80),
-  })
-  .refine((v) => v.minLength <= v.maxLength, {
-    message: 'minimum length must not exceed maximum length',
-    path: ['minLength'],
-  });
+const minNotOverMax = (v: { minLength: number; maxLength: number }) => v.minLength <= v.maxLength;
+const minNotOverMaxError = { message: 'minimum length must not exceed maximum length', path: ['minLength'] };
 
-export const GenerateSummarizeOutput = z
-  .object({
-    modelId: Id,
-    summary: z.string(),
-    sourceTokens: z.array(z.string()),
-    summaryTokens: z.array(z.string()),
-    /** attention[i][j]: weight of source token j when summary token i was produced (rows sum to ~1). */
-    attention: z.array(z.array(z.number())),
-    score: z.number(),
-    /** True when the source was longer than the model reads and was cut. */
-    truncated: z.boolean(),
-  })
-  .refine(
-    (v) =>
-      v.attention.length === v.summaryTokens.length &&
-      v.attention.every((row) => row.length === v.sourceTokens.length),
-    'attention must be summary tokens × source tokens',
-  );
+const summarizeShape = {
+  text: text(LIMITS.summarizeChars).refine((s) => s.trim().length > 0, 'give some text to summarize'),
+  beam: intIn(1, 16).default(4),
+  lengthPenalty: z.number().min(0).max(3).default(1),
+  minLength: intIn(0, 1000).default(0),
+  maxLength: intIn(1, 1000).default(80),
+};
+export const SummarizeRequest = z.strictObject(summarizeShape).refine(minNotOverMax, minNotOverMaxError);
+export const GenerateSummarizeInput = z.strictObject({ ...summarizeShape, modelId: Id.optional() }).refine(minNotOverMax, minNotOverMaxError);
+
+const summaryShape = {
+  summary: z.string(),
+  sourceTokens: z.array(z.string()),
+  summaryTokens: z.array(z.string()),
+  /** attention[i][j]: weight of source token j when summary token i was produced (rows sum to ~1). */
+  attention: z.array(z.array(z.number())),
+  score: z.number(),
+  /** True when the source was longer than the model reads and was cut. */
+  truncated: z.boolean(),
+};
+const attentionFits = (v: { attention: number[][]; summaryTokens: string[]; sourceTokens: string[] }) =>
+  v.attention.length === v.summaryTokens.length && v.attention.every((row) => row.length === v.sourceTokens.length);
+const attentionFitsError = 'attention must be summary tokens × source tokens';
+export const Summary = z.object(summaryShape).refine(attentionFits, attentionFitsError);
+export const GenerateSummarizeOutput = z.object({ ...summaryShape, modelId: Id }).refine(attentionFits, attentionFitsError);
 
 export const ChatTurn = z.strictObject({
   role: z.enum(['user', 'model']),
   text: text(LIMITS.message),
 });
 
-export const GenerateReplyInput = z.strictObject({
-  modelId: Id.optional(),
+export const ReplyRequest = z.strictObject({
   /** Earlier turns, oldest first. */
   history: z.array(ChatTurn).max(LIMITS.history).default([]),
   message: text(LIMITS.message).refine((s) => s.trim().length > 0, 'write a message'),
   temperature: Temperature.default(0.8),
   maxTokens: intIn(1, 400).default(60),
 });
+export const GenerateReplyInput = ReplyRequest.extend({ modelId: Id.optional() });
 
-export const GenerateReplyOutput = z.object({ modelId: Id, reply: z.string(), score: z.number() });
+export const Reply = z.object({ reply: z.string(), score: z.number() });
+export const GenerateReplyOutput = Reply.extend({ modelId: Id });
 
 export type Alternative = z.infer<typeof Alternative>;
 export type ChatTurn = z.infer<typeof ChatTurn>;

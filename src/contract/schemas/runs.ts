@@ -20,12 +20,17 @@ export const Seq2seqTask = z.enum(['summarize', 'dialogue']);
 export const AttentionKind = z.enum(['bahdanau', 'luong']);
 export const Split = z.enum(['train', 'validation', 'test']);
 
-/** How long to train: a number of optimiser steps, passes over the data, or wall-clock minutes. */
+/** How long to train: a number of optimiser steps, passes over the data (fractions allowed), or wall-clock minutes. */
 export const Budget = z.union([
   z.strictObject({ steps: intIn(1, 10_000_000) }),
-  z.strictObject({ epochs: intIn(1, 10_000) }),
+  z.strictObject({ epochs: z.number().positive().max(10_000) }),
   z.strictObject({ minutes: z.number().positive().max(7 * 24 * 60) }),
 ]);
+
+export const LR_DECAYS = ['cosine', 'linear', 'inverse-sqrt', 'constant'] as const;
+export const LrDecay = z.enum(LR_DECAYS);
+export const INIT_SCHEMES = ['keras', 'torch'] as const;
+export const InitScheme = z.enum(INIT_SCHEMES);
 
 const trainingShape = {
   level: TokenLevel,
@@ -42,28 +47,91 @@ const trainingShape = {
   /** Fraction of the data held out for validation. */
   validationFraction: z.number().min(0).max(0.5).optional(),
   seed: intIn(0, 2 ** 32 - 1).optional(),
+  // The settings below are optional in a request; a run's stored config always has them all, filled in from
+  // the defaults (src/train/config.ts) when the run is created, so a resume trains with exactly these.
+  /** Steps of linear warm-up to the peak `lr`. */
+  warmupSteps: intIn(0, 1_000_000).optional(),
+  decay: LrDecay.optional(),
+  /** The learning rate decays to this fraction of the peak. */
+  minLrFraction: z.number().min(0).max(1).optional(),
+  /** Global gradient-norm clipping (0: none). */
+  clip: z.number().min(0).max(1e6).optional(),
+  /** Validate every this many steps (0: only at the end). */
+  evalEvery: intIn(0, 10_000_000).optional(),
+  /** Positions (LM) or target tokens (seq2seq) a validation reads: the same ones every time. */
+  evalMaxTokens: intIn(1, 1_000_000_000).optional(),
+  /** Stop after this many validations in a row without improvement (0: never). */
+  patience: intIn(0, 10_000).optional(),
+  /** Diverged when a step's loss passes this multiple of the best smoothed loss (0: no such check). */
+  divergenceFactor: z.number().min(0).max(1e6).optional(),
+  /** Generate a sample every this many steps (0: never). */
+  sampleEvery: intIn(0, 10_000_000).optional(),
+  /** Also checkpoint every this many steps (0: not by steps)… */
+  checkpointEvery: intIn(0, 10_000_000).optional(),
+  /** …and after this many minutes without a checkpoint (0: not by time). */
+  checkpointMinutes: z.number().min(0).max(7 * 24 * 60).optional(),
+  /** Record the mean train loss every this many steps. */
+  logEvery: intIn(1, 1_000_000).optional(),
 };
 
-const lmShape = { ...trainingShape, seq: intIn(8, 2048) };
+/** Where a language model's text comes from when it is not the run's corpus: a file read for the run alone. */
+export const TextSource = z.strictObject({ kind: z.literal('file'), path: AbsolutePath });
+
+const lmShape = {
+  ...trainingShape,
+  seq: intIn(8, 2048),
+  /** Initial weights of a new model. */
+  init: InitScheme.optional(),
+  /** Fraction of the text held out for a test at the end (after the validation part). */
+  testFraction: z.number().min(0).max(0.5).optional(),
+  /** Evaluation reads the split as this many parallel contiguous streams, this many steps at a time. */
+  evalStreams: intIn(1, 1024).optional(),
+  evalChunk: intIn(1, 4096).optional(),
+  sampleLength: intIn(1, 10_000).optional(),
+  sampleTemperature: z.number().positive().max(10).optional(),
+  /** A file to train on instead of the run's corpus (`longhand train lm --text FILE`). */
+  text: TextSource.optional(),
+};
 
 const seq2seqModelShape = {
   ...trainingShape,
+  /** Encoder–decoder models are LSTM only. */
+  cell: z.literal('lstm', { error: 'encoder–decoder models use LSTM cells' }),
   attention: AttentionKind,
   copy: z.boolean(),
   coverage: z.boolean(),
   maxSourceLen: intIn(8, 4096),
   maxTargetLen: intIn(4, 1024),
+  /** One tokenizer and embedding for source and target. */
+  sharedVocab: z.boolean().optional(),
+  bidirectional: z.boolean().optional(),
+  luongScore: z.enum(['general', 'dot']).optional(),
+  /** λ of the coverage loss. */
+  coverageWeight: z.number().min(0).max(100).optional(),
 };
 
-/** Where sentence pairs come from: a pairs file (TSV/JSONL) or pairs mined from a corpus. */
+/** Where sentence pairs come from: a pairs file (TSV/JSONL, with an optional validation file) or pairs mined from a corpus. */
 export const PairsSource = z.discriminatedUnion('kind', [
-  z.strictObject({ kind: z.literal('file'), path: AbsolutePath }),
+  z.strictObject({ kind: z.literal('file'), path: AbsolutePath, validPath: AbsolutePath.optional() }),
   z.strictObject({ kind: z.literal('mined'), corpusId: Id }),
 ]);
 
-export const LmConfig = z.strictObject(lmShape);
-export const Seq2seqModelConfig = z.strictObject(seq2seqModelShape);
-export const Seq2seqConfig = z.strictObject({ ...seq2seqModelShape, pairs: PairsSource, task: Seq2seqTask });
+/** A bidirectional encoder splits its hidden size between the two directions. */
+const evenHiddenWhenBidirectional = (c: { hidden?: number; bidirectional?: boolean }, ctx: z.RefinementCtx) => {
+  if (c.bidirectional !== false && c.hidden !== undefined && c.hidden % 2 !== 0) {
+    ctx.addIssue({ code: 'custom', path: ['hidden'], message: `a bidirectional encoder needs an even hidden size (got ${c.hidden})` });
+  }
+};
+
+export const LmConfig = z.strictObject(lmShape).refine(
+  (c) => (c.validationFraction ?? 0) + (c.testFraction ?? 0) < 1,
+  { message: 'the validation and test fractions leave no text to train on', path: ['validationFraction'] },
+);
+export const Seq2seqModelConfig = z.strictObject(seq2seqModelShape).superRefine(evenHiddenWhenBidirectional);
+export const Seq2seqConfig = z.strictObject({ ...seq2seqModelShape, pairs: PairsSource, task: Seq2seqTask }).superRefine(evenHiddenWhenBidirectional);
+/** The settings a request may leave out (the service and the CLI fill them in). */
+export const LmConfigInput = z.strictObject(lmShape).partial();
+export const Seq2seqModelConfigInput = z.strictObject(seq2seqModelShape).partial().superRefine(evenHiddenWhenBidirectional);
 
 const LmConfigOut = z.object(lmShape);
 const Seq2seqModelConfigOut = z.object(seq2seqModelShape);
@@ -88,7 +156,7 @@ export const RunsStartInput = z
       corpusId: Id,
       name: RunName.optional(),
       preset: PresetName.optional(),
-      config: LmConfig.partial().optional(),
+      config: LmConfigInput.optional(),
     }),
     z.strictObject({
       kind: z.literal('seq2seq'),
@@ -96,7 +164,7 @@ export const RunsStartInput = z
       task: Seq2seqTask,
       name: RunName.optional(),
       preset: PresetName.optional(),
-      config: Seq2seqModelConfig.partial().optional(),
+      config: Seq2seqModelConfigInput.optional(),
     }),
   ])
   .refine((v) => v.preset !== undefined || v.config !== undefined, needsPresetOrConfig);
@@ -190,9 +258,14 @@ export type LmConfig = z.infer<typeof LmConfig>;
 export type Seq2seqModelConfig = z.infer<typeof Seq2seqModelConfig>;
 export type Seq2seqConfig = z.infer<typeof Seq2seqConfig>;
 export type PairsSource = z.infer<typeof PairsSource>;
+export type TextSource = z.infer<typeof TextSource>;
+export type LmConfigInput = z.infer<typeof LmConfigInput>;
+export type Seq2seqModelConfigInput = z.infer<typeof Seq2seqModelConfigInput>;
+export type LrDecay = z.infer<typeof LrDecay>;
+export type InitScheme = z.infer<typeof InitScheme>;
 export type Run = z.infer<typeof Run>;
 export type RunProgress = z.infer<typeof RunProgress>;
 export type RunSample = z.infer<typeof RunSample>;
 export type MetricSeries = z.infer<typeof MetricSeries>;
 export type Split = z.infer<typeof Split>;
-export { LmConfigOut, Seq2seqModelConfigOut };
+export { LmConfigOut, Seq2seqModelConfigOut, Seq2seqConfigOut };

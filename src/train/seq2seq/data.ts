@@ -9,6 +9,7 @@ import path from 'node:path';
 import { combineSeeds } from '../../model/rng.js';
 import type { EncodedPair, Seq2seqCodec } from '../../model/seq2seq/codec.js';
 import { type Pair, readPairsFile, splitOf } from '../../text/pairs/index.js';
+import { SetupError } from '../errors.js';
 import { SeededRandom } from '../random.js';
 
 /** Where a run's pairs come from. */
@@ -22,25 +23,20 @@ export interface LoadedPairs {
   validation: Pair[];
   /** sha256 of the pairs (train and validation), to refuse resuming on changed data. */
   sha256: string;
-  /** JSON describing the source for the run's stored config. */
-  stored: { kind: 'file'; path: string; validPath?: string } | { kind: 'pairs'; label: string; count: number };
 }
 
 export async function loadPairs(source: Seq2seqPairsSource, validationFraction: number): Promise<LoadedPairs> {
   let all: Pair[];
   let validation: Pair[] | null = null;
-  let stored: LoadedPairs['stored'];
   if (source.kind === 'file') {
     const file = path.resolve(source.path);
     all = await readPairsFile(file);
     if (source.validPath) validation = await readPairsFile(path.resolve(source.validPath));
-    stored = { kind: 'file', path: file, ...(source.validPath ? { validPath: path.resolve(source.validPath) } : {}) };
   } else {
     all = [...source.pairs];
     if (source.validation) validation = [...source.validation];
-    stored = { kind: 'pairs', label: source.label, count: all.length + (validation?.length ?? 0) };
   }
-  if (all.length === 0) throw new Error('there are no pairs to train on');
+  if (all.length === 0) throw new SetupError('there are no pairs to train on');
   let train: Pair[];
   if (validation) {
     train = all;
@@ -56,7 +52,7 @@ export async function loadPairs(source: Seq2seqPairsSource, validationFraction: 
   }
   const hash = createHash('sha256');
   for (const p of [...train, ...validation]) hash.update(`${p.source}\t${p.target}\n`);
-  return { train, validation, sha256: hash.digest('hex'), stored };
+  return { train, validation, sha256: hash.digest('hex') };
 }
 
 /** Pairs as token ids; pairs whose source has no tokens are dropped (counted in `dropped`). */

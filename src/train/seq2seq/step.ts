@@ -9,7 +9,7 @@ import { sumOfSquares } from '../../model/ops.js';
 import { combineSeeds } from '../../model/rng.js';
 import type { Seq2seqModel } from '../../model/seq2seq/model.js';
 import type { Seq2seqBatch } from '../../model/seq2seq/types.js';
-import { Adam, type OptimizerState } from '../optimizer.js';
+import { ADAM, Adam, type OptimizerState } from '../optimizer.js';
 
 export interface Seq2seqTrainerOptions {
   lr: number;
@@ -42,11 +42,7 @@ export class Seq2seqTrainer {
     private readonly options: Seq2seqTrainerOptions,
   ) {
     if (!(options.lr > 0)) throw new Error(`Learning rate must be positive (got ${options.lr})`);
-    this.adam = new Adam(model.variables(), model.names(), {
-      beta1: options.beta1 ?? 0.9,
-      beta2: options.beta2 ?? 0.999,
-      epsilon: options.epsilon ?? 1e-8,
-    });
+    this.adam = new Adam(model.variables(), model.names(), { beta1: options.beta1 ?? ADAM.beta1, beta2: options.beta2 ?? ADAM.beta2, epsilon: options.epsilon ?? ADAM.epsilon });
   }
 
   get stepCount(): number {

@@ -4,16 +4,15 @@
  * greedy decode of a validation source as the sample, and checkpoints holding everything a resume needs
  * (weights, Adam state, batcher position, loop state, the data's identity).
  */
-import { tf } from '../../compute/tf.js';
 import type { CheckpointDigest, WritePhase } from '../../model/checkpoint/index.js';
 import { makeBatch } from '../../model/seq2seq/batch.js';
 import { type LoadedSeq2seqCheckpoint, saveSeq2seqCheckpoint } from '../../model/seq2seq/checkpoint.js';
 import type { EncodedPair, Seq2seqCodec } from '../../model/seq2seq/codec.js';
 import type { Seq2seqModel } from '../../model/seq2seq/model.js';
 import { generateFrom } from '../../generate/seq2seq/index.js';
-import type { OptimizerState } from '../optimizer.js';
+import { type OptimizerState, adamStateOf, withAdamSection } from '../optimizer.js';
 import type { EvalSplit, EvaluationResult, LoopState, TaskCheckpoint, TrainStepResult, TrainingTask } from '../task.js';
-import type { Seq2seqTrainingConfig } from './config.js';
+import type { Seq2seqSettings } from '../config.js';
 import { type BatcherState, BucketBatcher, evaluationBatches } from './data.js';
 import { Seq2seqTrainer } from './step.js';
 
@@ -32,7 +31,7 @@ export interface Seq2seqTrainState {
 export interface Seq2seqTaskOptions {
   model: Seq2seqModel;
   codec: Seq2seqCodec;
-  config: Seq2seqTrainingConfig;
+  config: Seq2seqSettings;
   train: EncodedPair[];
   validation: EncodedPair[];
   data: Seq2seqTrainState['data'];
@@ -106,28 +105,13 @@ export class Seq2seqTrainingTask implements TrainingTask {
       loop: checkpoint.loopState,
       data: this.o.data,
     };
-    try {
-      return await saveSeq2seqCheckpoint(
+    return withAdamSection(optimizer, config, (section) =>
+      saveSeq2seqCheckpoint(
         dir,
-        {
-          config: model.config,
-          weights: model.weights,
-          codec,
-          task: config.task,
-          step: checkpoint.step,
-          metrics: checkpoint.metrics,
-          optimizer: {
-            name: 'adam',
-            hyper: { learningRate: config.lr, beta1: 0.9, beta2: 0.999, epsilon: 1e-8, clipNorm: config.clip, step: optimizer.step },
-            state: optimizer.tensors,
-          },
-          trainState,
-        },
+        { config: model.config, weights: model.weights, codec, task: config.task, step: checkpoint.step, metrics: checkpoint.metrics, optimizer: section, trainState },
         options.onPhase ? { onPhase: options.onPhase } : {},
-      );
-    } finally {
-      tf.dispose(optimizer.tensors.map((t) => t.tensor));
-    }
+      ),
+    );
   }
 
   dispose(): void {
@@ -142,8 +126,6 @@ export function seq2seqResumeState(loaded: LoadedSeq2seqCheckpoint): { optimizer
   if (!train || train.kind !== SEQ2SEQ_TRAIN_STATE || train.version !== 1 || !train.loop || !train.batcher || !train.data) {
     return 'it holds no training state (not written by a training run)';
   }
-  const opt = loaded.optimizer;
-  const step = opt?.hyper.step;
-  if (!opt || opt.name !== 'adam' || typeof step !== 'number') return 'it holds no Adam optimiser state';
-  return { optimizer: { kind: 'adam', step, tensors: opt.state }, train: train as Seq2seqTrainState };
+  const optimizer = adamStateOf(loaded.optimizer);
+  return typeof optimizer === 'string' ? optimizer : { optimizer, train: train as Seq2seqTrainState };
 }

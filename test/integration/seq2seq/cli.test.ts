@@ -11,7 +11,8 @@ import { describe, expect, it } from 'vitest';
 import { main } from '../../../src/cli/main.js';
 import { openStore } from '../../../src/store/index.js';
 import { minePairs } from '../../../src/text/pairs/index.js';
-import { trainSeq2seq } from '../../../src/train/seq2seq/run.js';
+import { resolveSeq2seqConfig } from '../../../src/train/config.js';
+import { trainRun } from '../../../src/train/trainRun.js';
 import { INTERRUPT } from '../../../src/train/task.js';
 import { captureIo } from '../../helpers/cli.js';
 import { useBackend } from '../../helpers/tf.js';
@@ -112,12 +113,13 @@ describe('seq2seq commands', () => {
     const store = openStore(home);
     try {
       const config = { task: 'dialogue' as const, embed: 8, hidden: 8, dropout: 0, evalEvery: 5, sampleEvery: 0, validationFraction: 0, budget: { steps: 12 }, checkpointEvery: 4, checkpointMinutes: 0 };
-      const id = store.runs.create({ kind: 'seq2seq', name: 'resume' }).id;
+      const id = store.runs.create({ kind: 'seq2seq', name: 'resume', config: resolveSeq2seqConfig({ ...config, pairs: { kind: 'file', path: dialogue } }) }).id;
       const controller = new AbortController();
-      const first = await trainSeq2seq(
-        { runId: id, store, pairs: { kind: 'file', path: dialogue }, config, loop: { progressIntervalMs: 0 } },
-        { signal: controller.signal, onProgress: (p) => void (p.step >= 6 && controller.abort(INTERRUPT)) },
-      );
+      const first = await trainRun(store, id, {
+        signal: controller.signal,
+        loop: { progressIntervalMs: 0 },
+        onEvent: (e) => void (e.type === 'progress' && e.progress.step >= 6 && controller.abort(INTERRUPT)),
+      });
       expect(first.status).toBe('interrupted');
       // `longhand train --resume RUN` continues any kind of run.
       const resumed = await run('train', '--resume', String(id), '--backend', 'wasm', '--json');
@@ -128,12 +130,14 @@ describe('seq2seq commands', () => {
       expect(second.resumedFromStep).toBeGreaterThanOrEqual(4);
 
       const story = await fs.readFile(path.join(fixtures, 'pairs', 'story.txt'), 'utf8');
-      const mined = minePairs(story, { docId: 'story' });
-      expect(mined.length).toBeGreaterThan(0);
-      const minedId = store.runs.create({ kind: 'seq2seq', name: 'mined' }).id;
-      const trained = await trainSeq2seq({ runId: minedId, store, pairs: { kind: 'pairs', label: 'story.txt', pairs: mined }, config: { ...config, budget: { steps: 3 } } });
+      expect(minePairs(story, { docId: 'story' }).length).toBeGreaterThan(0);
+      const corpus = store.corpora.create('story');
+      store.documents.add(corpus.id, { title: 'story', text: story });
+      const pairs = { kind: 'mined' as const, corpusId: corpus.id };
+      const minedId = store.runs.create({ kind: 'seq2seq', name: 'mined', corpusId: corpus.id, config: resolveSeq2seqConfig({ ...config, budget: { steps: 3 }, pairs }) }).id;
+      const trained = await trainRun(store, minedId);
       expect(trained.status).toBe('finished');
-      expect(store.runs.get(minedId)!.config).toMatchObject({ pairs: { kind: 'pairs', label: 'story.txt', count: mined.length } });
+      expect(store.runs.get(minedId)!.config).toMatchObject({ pairs });
     } finally {
       store.close();
     }

@@ -48,7 +48,6 @@ describe('the Electron build', () => {
     const crashes: string[] = [];
     const host = new WorkerHost({
       spawn: threadWorkerSpawner({ entry: path.join(out, 'worker.js'), env: { ...process.env, LONGHAND_BACKEND: 'cpu' } }),
-      onTraining: () => undefined,
       onCrash: (c) => crashes.push(c.reason),
     });
     host.start();

@@ -14,16 +14,8 @@ import path from 'node:path';
 import { saveLanguageModelCheckpoint } from '../../../src/model/checkpoint/index.js';
 import { tf } from '../../../src/compute/tf.js';
 import { initWeights, weightEntries } from '../../../src/model/weights.js';
-import type {
-  CompleteRequest,
-  JobRegistry,
-  LmTrainingSpec,
-  LoadedModel,
-  Seq2seqTrainingSpec,
-  TrainingHooks,
-  TrainingResult,
-} from '../../../src/worker/jobs.js';
-import { checkpointDir } from '../../../src/worker/jobs.js';
+import type { JobResult, TrainingJobSpec } from '../../../src/train/jobSpec.js';
+import type { JobRegistry, LoadedModel, TrainHooks } from '../../../src/worker/jobs.js';
 import { installNetGuard } from './netGuard.js';
 
 if (process.env.LONGHAND_TEST_NET_LOG) installNetGuard(process.env.LONGHAND_TEST_NET_LOG);
@@ -37,11 +29,11 @@ function busy(ms: number): number {
   return x;
 }
 
-async function saveTiny(spec: LmTrainingSpec | Seq2seqTrainingSpec, step: number, tokens: string[], loss: number): Promise<{ dir: string; sha256: string; bytes: number }> {
+async function saveTiny(spec: TrainingJobSpec, step: number, tokens: string[], loss: number): Promise<{ dir: string; sha256: string; bytes: number }> {
   const config = { vocabSize: tokens.length, embedDim: 4, hiddenSize: 8, layers: 1, cell: 'lstm' as const, dropout: 0 };
   const weights = initWeights(config, step);
   try {
-    const dir = checkpointDir(spec.outputDir, step);
+    const dir = path.join(spec.checkpointDir, String(step));
     const digest = await saveLanguageModelCheckpoint(dir, {
       config,
       weights,
@@ -55,8 +47,8 @@ async function saveTiny(spec: LmTrainingSpec | Seq2seqTrainingSpec, step: number
   }
 }
 
-async function fakeTraining(spec: LmTrainingSpec | Seq2seqTrainingSpec, hooks: TrainingHooks): Promise<TrainingResult> {
-  const texts = spec.kind === 'lm' ? spec.documents.map((d) => d.text) : spec.data.kind === 'mined' ? spec.data.documents.map((d) => d.text) : ['pairs'];
+async function fakeTraining(spec: TrainingJobSpec, hooks: TrainHooks): Promise<JobResult> {
+  const texts = spec.kind === 'lm' ? (spec.text.kind === 'documents' ? spec.text.documents : ['file']) : spec.pairs.kind === 'mined' ? spec.pairs.documents : ['pairs'];
   const tokens = [...new Set([...texts.join('')])].sort();
   while (tokens.length < 2) tokens.push(String.fromCharCode(65 + tokens.length));
   const budget = spec.config.budget;
@@ -64,19 +56,21 @@ async function fakeTraining(spec: LmTrainingSpec | Seq2seqTrainingSpec, hooks: T
   const mode = spec.name;
   const started = Date.now();
   let best = Number.POSITIVE_INFINITY;
-  let step = spec.resumeFrom ? spec.resumeFrom.step : 0;
+  let step = spec.resumeFrom[0]?.step ?? 0;
+  hooks.onEvent({ type: 'resumed', step: spec.resumeFrom[0]?.step ?? null, kept: spec.resumeFrom[0] ? { best: step, last: step } : null, rejected: [] });
   let previous: number | null = null;
+  let valLoss: number | null = null;
   const checkpoint = async (loss: number) => {
     const saved = await saveTiny(spec, step, tokens, loss);
     const isBest = loss < best;
     best = Math.min(best, loss);
     const prunedSteps: number[] = [];
     if (mode.includes('prune') && previous !== null && previous !== step) {
-      await fs.rm(checkpointDir(spec.outputDir, previous), { recursive: true, force: true });
+      await fs.rm(path.join(spec.checkpointDir, String(previous)), { recursive: true, force: true });
       prunedSteps.push(previous);
     }
     previous = step;
-    hooks.onCheckpoint({ step, ...saved, metrics: { 'validation.loss': loss }, isBest, prunedSteps });
+    hooks.onEvent({ type: 'checkpoint', checkpoint: { step, ...saved, metrics: { 'validation.loss': loss }, isBest, isLast: true, prunedSteps } });
   };
   while (step < total) {
     step++;
@@ -90,26 +84,62 @@ async function fakeTraining(spec: LmTrainingSpec | Seq2seqTrainingSpec, hooks: T
     }
     if (mode.includes('fail') && step === 2) throw new Error('test job failure');
     const loss = 3 / (step + 1);
-    hooks.onMetrics([{ step, split: 'train', name: 'loss', value: loss }]);
-    if (step % 2 === 0) hooks.onMetrics([{ step, split: 'validation', name: 'loss', value: loss + 0.1 }]);
+    hooks.onEvent({ type: 'metrics', points: [{ step, split: 'train', name: 'loss', value: loss }] });
+    if (step % 2 === 0) {
+      hooks.onEvent({ type: 'metrics', points: [{ step, split: 'validation', name: 'loss', value: loss + 0.1 }] });
+      valLoss = loss + 0.1;
+    }
     const elapsed = (Date.now() - started) / 1000;
-    hooks.onProgress({
-      step,
-      totalSteps: total,
-      epoch: step / total,
-      trainLoss: loss,
-      ...(step % 2 === 0 ? { valLoss: loss + 0.1 } : {}),
-      tokensPerSec: 1000,
-      etaSeconds: step > 1 ? (elapsed / step) * (total - step) : null,
-      elapsedSeconds: elapsed,
+    const sample = step === 2 ? `sample at step ${step}` : undefined;
+    if (sample) hooks.onEvent({ type: 'sample', step, text: sample });
+    hooks.onEvent({
+      type: 'progress',
+      progress: {
+        step,
+        totalSteps: total,
+        epoch: step / total,
+        trainLoss: loss,
+        valLoss,
+        bestValLoss: valLoss,
+        tokensPerSec: 1000,
+        etaSeconds: step > 1 ? (elapsed / step) * (total - step) : null,
+        elapsedSeconds: elapsed,
+        ...(sample ? { sample } : {}),
+      },
     });
-    if (step === 2) hooks.onSample({ step, text: `sample at step ${step}` });
     if (step % 3 === 0 && step < total) await checkpoint(loss + 0.1);
-    if (hooks.pauseRequested) await checkpoint(loss + 0.1);
-    await hooks.waitIfPaused();
+    if (hooks.pauseRequested) {
+      await checkpoint(loss + 0.1);
+      hooks.onEvent({ type: 'paused', paused: true });
+    }
+    try {
+      await hooks.waitIfPaused();
+    } catch (error) {
+      if (!hooks.signal.aborted) throw error;
+    }
+    if (hooks.signal.aborted) return result(hooks.signal.reason === 'longhand:interrupt' ? 'interrupted' : 'cancelled', step, total);
   }
   await checkpoint(3 / (step + 1) + 0.1);
-  return { step };
+  return result('completed', step, total);
+}
+
+function result(outcome: JobResult['outcome'], step: number, total: number): JobResult {
+  return {
+    outcome,
+    step,
+    totalSteps: total,
+    epoch: step / total,
+    resumedFromStep: null,
+    trainLoss: null,
+    finalValLoss: null,
+    bestValLoss: null,
+    testLoss: null,
+    tokensPerSec: null,
+    elapsedSeconds: 0,
+    vocabSize: 0,
+    parameters: 0,
+    warnings: [],
+  };
 }
 
 interface FakeModel extends LoadedModel {
@@ -120,15 +150,14 @@ interface FakeModel extends LoadedModel {
 let loads = 0;
 
 export const jobs: Partial<JobRegistry> = {
-  trainLanguageModel: fakeTraining,
-  trainSeq2seq: fakeTraining,
+  train: fakeTraining,
   async loadModel(checkpoint) {
     loads++;
     const tokenizer = JSON.parse(await fs.readFile(path.join(checkpoint.dir, 'tokenizer.json'), 'utf8')) as { tokens: string[] };
     const model: FakeModel = { kind: 'lm', tokens: tokenizer.tokens, dir: checkpoint.dir, dispose: () => undefined };
     return model;
   },
-  async complete(model, request: CompleteRequest, context) {
+  async complete(model, request, context) {
     const { tokens } = model as FakeModel;
     if (request.text.includes('[probe-net]')) {
       // The offline test checks that the guard is active in the worker too.

@@ -111,7 +111,7 @@ describe('the worker', () => {
   it('survives a worker crash: the run fails with the reason, the worker restarts, requests work', async () => {
     const run = await api.runs.start({ kind: 'lm', corpusId, name: 'crash', preset: 'small', config: { budget: { steps: 5 } } });
     const failed = await waitForStatus(t, run.id, 'failed');
-    expect(failed.error).toMatch(/The training worker stopped unexpectedly \(.*test worker crash.*\)/);
+    expect(failed.error).toMatch(/The Longhand worker stopped unexpectedly \(.*test worker crash.*\)/);
     expect((await api.runs.get({ runId: run.id })).run.error).toBe(failed.error);
     await t.service.worker.ready();
     const { checkpoints } = await api.checkpoints.list({});

@@ -51,7 +51,7 @@ describe('longhand train', () => {
     try {
       const row = store.runs.get(result.runId as number)!;
       expect(row).toMatchObject({ status: 'finished', backend: 'cpu', corpusId: null });
-      expect(row.config.source).toEqual({ kind: 'file', path: TEXT });
+      expect(row.config.text).toEqual({ kind: 'file', path: TEXT });
       expect(store.corpora.list()).toEqual([]);
     } finally {
       store.close();
@@ -86,6 +86,8 @@ describe('longhand train', () => {
       ['train', 'lm', '--text', TEXT, '--split', '90/20/0'],
       ['train', 'lm', '--text', TEXT, '--level', 'syllable'],
       ['train', 'lm', '--text', TEXT, '--resume', '1'],
+      ['train', 'lm', '--text', TEXT, '--hidden', '2'],
+      ['train', 'lm', '--text', TEXT, '--epochs', '-1'],
     ]) {
       const { code, io } = await run(argv);
       expect({ argv, code }).toEqual({ argv, code: 2 });
@@ -109,7 +111,7 @@ describe('longhand train', () => {
   });
 
   it('exits 1 when training diverges, naming the step', async () => {
-    const { code, io, lines } = await run(['train', 'lm', '--text', TEXT, ...TINY, '--steps', '30', '--lr', '1e9', '--clip', '0', '--warmup', '0', '--json']);
+    const { code, io, lines } = await run(['train', 'lm', '--text', TEXT, ...TINY, '--hidden', '64', '--embed', '32', '--steps', '60', '--lr', '1', '--clip', '0', '--warmup', '0', '--json']);
     expect(code).toBe(1);
     expect(lines().at(-1)).toMatchObject({ type: 'result', status: 'failed' });
     expect(String(lines().at(-1)!.error)).toMatch(/^diverged at step \d+: /);

@@ -115,7 +115,7 @@ describe('createApiClient', () => {
     const off = api.on('run.progress', progress);
     const tokens: string[] = [];
     void api.generate.reply({ message: 'hi' }, { requestId: 'r1', onToken: (s) => tokens.push(s) });
-    t.emit('run.progress', { runId: 1, step: 5, trainLoss: 2.5, tokensPerSec: 100, etaSeconds: null, elapsedSeconds: 3 });
+    t.emit('run.progress', { runId: 1, step: 5, totalSteps: null, epoch: null, trainLoss: 2.5, valLoss: null, bestValLoss: null, tokensPerSec: 100, etaSeconds: null, elapsedSeconds: 3 });
     t.emit('run.progress', { runId: 'x' }); // malformed: dropped
     t.emit('something.new', {}); // unknown: dropped
     t.emit('generation.token', { requestId: 'r1', text: 'Hel' });
@@ -125,7 +125,7 @@ describe('createApiClient', () => {
     expect(progress.mock.calls[0]![0]).toMatchObject({ runId: 1, step: 5 });
     expect(tokens).toEqual(['Hel', 'lo']);
     off();
-    t.emit('run.progress', { runId: 1, step: 6, trainLoss: 2.4, tokensPerSec: 100, etaSeconds: 10, elapsedSeconds: 4 });
+    t.emit('run.progress', { runId: 1, step: 6, totalSteps: null, epoch: null, trainLoss: 2.4, valLoss: null, bestValLoss: null, tokensPerSec: 100, etaSeconds: 10, elapsedSeconds: 4 });
     expect(progress).toHaveBeenCalledTimes(1);
   });
 

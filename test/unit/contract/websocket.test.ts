@@ -105,12 +105,12 @@ describe('WebSocket transport', () => {
     const steps: number[] = [];
     api.on('run.progress', (e) => steps.push(e.step));
     FakeSocket.all[0]!.open();
-    FakeSocket.all[0]!.receive({ type: 'event', name: 'run.progress', payload: { runId: 1, step: 1, trainLoss: 3, tokensPerSec: 5, etaSeconds: 9, elapsedSeconds: 1 } });
+    FakeSocket.all[0]!.receive({ type: 'event', name: 'run.progress', payload: { runId: 1, step: 1, totalSteps: null, epoch: null, trainLoss: 3, valLoss: null, bestValLoss: null, tokensPerSec: 5, etaSeconds: 9, elapsedSeconds: 1 } });
     FakeSocket.all[0]!.close();
     await vi.advanceTimersByTimeAsync(100);
     expect(FakeSocket.all).toHaveLength(2);
     FakeSocket.all[1]!.open();
-    FakeSocket.all[1]!.receive({ type: 'event', name: 'run.progress', payload: { runId: 1, step: 2, trainLoss: 3, tokensPerSec: 5, etaSeconds: 8, elapsedSeconds: 2 } });
+    FakeSocket.all[1]!.receive({ type: 'event', name: 'run.progress', payload: { runId: 1, step: 2, totalSteps: null, epoch: null, trainLoss: 3, valLoss: null, bestValLoss: null, tokensPerSec: 5, etaSeconds: 8, elapsedSeconds: 2 } });
     expect(steps).toEqual([1, 2]);
   });
 });

@@ -13,7 +13,7 @@ import { LanguageModel } from '../../../src/model/languageModel.js';
 import type { LanguageModelConfig, LayerState } from '../../../src/model/types.js';
 import { mapWeights, weightEntries } from '../../../src/model/weights.js';
 import { type Tokenizer, trainTokenizer } from '../../../src/text/tokenizers/index.js';
-import { createTrainer } from '../../../src/train/step.js';
+import { createTrainer } from '../../../src/train/lm/step.js';
 
 export const CORPUS = 'the cat sat on the mat. the dog sat on the log. a cat saw a dog. the dog ran home.\n'.repeat(12);
 

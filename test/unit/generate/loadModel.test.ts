@@ -3,10 +3,8 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { tf } from '../../../src/compute/tf.js';
 import { complete } from '../../../src/generate/complete.js';
-import type { ModelHandle } from '../../../src/generate/handle.js';
 import { loadModel } from '../../../src/generate/loadModel.js';
-import { ModelNotFoundError, loadModelRef, resolveModelRef } from '../../../src/generate/modelRef.js';
-import { ModelCache } from '../../../src/generate/modelCache.js';
+import { ModelNotFoundError, resolveModelRef } from '../../../src/cli/modelRef.js';
 import { CheckpointError } from '../../../src/model/checkpoint/index.js';
 import type { LanguageModel } from '../../../src/model/languageModel.js';
 import { openStore } from '../../../src/store/index.js';
@@ -100,74 +98,30 @@ describe('resolving --model', () => {
     store.close();
     const env = { ...process.env, LONGHAND_HOME: home };
 
-    expect(await resolveModelRef(String(run.id), { env, cwd: root })).toEqual({
+    expect(await resolveModelRef(String(run.id), 'lm', { env, cwd: root })).toEqual({
       dir: path.join(home, relative),
       expectedSha256: ckptSha,
       runId: run.id,
       checkpointId: row.id,
     });
-    const handle = await loadModelRef(`run:${run.id}`, { env });
+    const at = await resolveModelRef(`run:${run.id}`, 'lm', { env });
+    const handle = await loadModel(at.dir, { expectedSha256: at.expectedSha256! }, { runId: at.runId!, checkpointId: at.checkpointId! });
     expect(handle.source).toMatchObject({ runId: run.id, checkpointId: row.id, sha256: ckptSha });
     handle.dispose();
     // An existing path wins over a run id; run:ID is always a run.
     await fs.mkdir(path.join(root, String(run.id)), { recursive: true });
-    expect(await resolveModelRef(String(run.id), { env, cwd: root })).toEqual({ dir: path.join(root, String(run.id)) });
-    expect((await resolveModelRef(`run:${run.id}`, { env, cwd: root })).runId).toBe(run.id);
+    expect(await resolveModelRef(String(run.id), 'lm', { env, cwd: root })).toEqual({ dir: path.join(root, String(run.id)) });
+    expect((await resolveModelRef(`run:${run.id}`, 'lm', { env, cwd: root })).runId).toBe(run.id);
 
-    await expect(resolveModelRef('999', { env, cwd: root })).rejects.toThrow(/no run 999 in /);
-    await expect(resolveModelRef(`run:${empty.id}`, { env })).rejects.toThrow(`run ${empty.id} ("fresh") has no checkpoint yet`);
-    await expect(resolveModelRef(`run:${seq2seq.id}`, { env })).rejects.toThrow(/is a seq2seq run, not a language model/);
-    await expect(resolveModelRef('run:x', { env })).rejects.toBeInstanceOf(ModelNotFoundError);
-    await expect(resolveModelRef('7', { env: { ...process.env, LONGHAND_HOME: path.join(root, 'none') }, cwd: root })).rejects.toThrow(/no Longhand database/);
+    await expect(resolveModelRef('999', 'lm', { env, cwd: root })).rejects.toThrow(/no run 999 in /);
+    await expect(resolveModelRef(`run:${empty.id}`, 'lm', { env })).rejects.toThrow(`run ${empty.id} ("fresh") has no checkpoint yet`);
+    await expect(resolveModelRef(`run:${seq2seq.id}`, 'lm', { env })).rejects.toThrow(/is a seq2seq run, not a language model/);
+    await expect(resolveModelRef('run:x', 'lm', { env })).rejects.toBeInstanceOf(ModelNotFoundError);
+    await expect(resolveModelRef('7', 'lm', { env: { ...process.env, LONGHAND_HOME: path.join(root, 'none') }, cwd: root })).rejects.toThrow(/no Longhand database/);
 
     // A checkpoint changed after its row was written is refused.
     await fs.appendFile(path.join(home, relative, 'tokenizer.json'), ' ');
-    await expect(loadModelRef(String(run.id), { env, cwd: path.join(root, 'elsewhere') })).rejects.toMatchObject({ code: 'changed' });
-  });
-});
-
-describe('ModelCache', () => {
-  it('loads each checkpoint once, evicts the least recently used and disposes it', async () => {
-    const loads: string[] = [];
-    const handles: ModelHandle[] = [];
-    const cache = new ModelCache(2, async (d, options) => {
-      loads.push(path.basename(d));
-      const handle = await loadModel(dir, options);
-      handles.push(handle);
-      return handle;
-    });
-    const [a1, a2] = await Promise.all([cache.get(path.join(root, 'a')), cache.get(path.join(root, 'a'))]);
-    expect(a1).toBe(a2);
-    await cache.get(path.join(root, 'b'));
-    await cache.get(path.join(root, 'a'));
-    await cache.get(path.join(root, 'c'));
-    expect(loads).toEqual(['a', 'b', 'c']);
-    expect(cache.has(path.join(root, 'b'))).toBe(false);
-    await Promise.resolve();
-    expect(handles.map((h) => h.disposed)).toEqual([false, true, false]);
-    cache.dispose();
-    await Promise.resolve();
-    expect(handles.every((h) => h.disposed)).toBe(true);
-  });
-
-  it('keys on the sha256, forgets failed loads, and lets a running completion finish after eviction', async () => {
-    const cache = new ModelCache(1);
-    await expect(cache.get(dir, { expectedSha256: 'f'.repeat(64) })).rejects.toBeInstanceOf(CheckpointError);
-    expect(cache.size).toBe(0);
-    const handle = await cache.get(dir, { expectedSha256: sha256 });
-    expect(cache.has(dir, sha256)).toBe(true);
-    const result = await handle.use(async () => {
-      await cache.get(fixtureDir);
-      await Promise.resolve();
-      expect(handle.disposed).toBe(true);
-      // Still alive inside use(): its variables have not been freed.
-      const out = handle.model.step([1]);
-      tf.dispose([out.logits, ...out.state.flatMap((s) => [s.h, s.c!])]);
-      return complete(handle, { text: 'the dog ' }).catch((e: unknown) => e);
-    });
-    // Already marked for disposal: new work is refused, but the model stayed alive until use() ended.
-    expect(result).toBeInstanceOf(Error);
-    expect(cache.delete(fixtureDir)).toBe(true);
-    expect(cache.size).toBe(0);
+    const again = await resolveModelRef(String(run.id), 'lm', { env, cwd: path.join(root, 'elsewhere') });
+    await expect(loadModel(again.dir, { expectedSha256: again.expectedSha256! })).rejects.toMatchObject({ code: 'changed' });
   });
 });

@@ -11,8 +11,8 @@ import { makeBatch } from '../../../src/model/seq2seq/batch.js';
 import { loadSeq2seqCheckpoint, saveSeq2seqCheckpoint } from '../../../src/model/seq2seq/checkpoint.js';
 import { buildCodec } from '../../../src/model/seq2seq/codec.js';
 import { Seq2seqModel } from '../../../src/model/seq2seq/model.js';
-import { modelConfig } from '../../../src/train/seq2seq/config.js';
-import { resolveSeq2seqConfig } from '../../../src/train/seq2seq/config.js';
+import { resolveSeq2seqConfig } from '../../../src/train/config.js';
+import { modelConfig } from '../../../src/train/seq2seq/modelConfig.js';
 import { Seq2seqTrainer } from '../../../src/train/seq2seq/step.js';
 import { useBackend } from '../../helpers/tf.js';
 import { useTempDir } from '../store/tempDir.js';
@@ -24,7 +24,7 @@ const pairs = [
 
 async function trained(shared: boolean) {
   const codec = buildCodec(pairs, { level: 'word', shared });
-  const config = modelConfig(resolveSeq2seqConfig({ task: 'summarize', embed: 8, hidden: 8, copy: true, coverage: true }), codec);
+  const config = modelConfig(resolveSeq2seqConfig({ task: 'summarize', pairs: { kind: 'file', path: '/tmp/pairs.jsonl' }, embed: 8, hidden: 8, copy: true, coverage: true }), codec);
   const model = Seq2seqModel.init(config, 2);
   const trainer = new Seq2seqTrainer(model, { lr: 1e-2 });
   const encoded = pairs.map((p) => codec.encodePair(p, 50, 20, true));

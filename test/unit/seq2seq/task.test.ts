@@ -6,7 +6,8 @@ import { describe, expect, it } from 'vitest';
 import { tf } from '../../../src/compute/tf.js';
 import { buildCodec } from '../../../src/model/seq2seq/codec.js';
 import { Seq2seqModel } from '../../../src/model/seq2seq/model.js';
-import { modelConfig, resolveSeq2seqConfig } from '../../../src/train/seq2seq/config.js';
+import { resolveSeq2seqConfig } from '../../../src/train/config.js';
+import { modelConfig } from '../../../src/train/seq2seq/modelConfig.js';
 import { BucketBatcher } from '../../../src/train/seq2seq/data.js';
 import { Seq2seqTrainingTask } from '../../../src/train/seq2seq/task.js';
 import { useBackend } from '../../helpers/tf.js';
@@ -18,7 +19,7 @@ const pairs = [
 ];
 
 function setup() {
-  const config = resolveSeq2seqConfig({ task: 'summarize', embed: 8, hidden: 8, copy: true, coverage: true, batch: 2, maxSourceLen: 20, maxTargetLen: 8 });
+  const config = resolveSeq2seqConfig({ task: 'summarize', pairs: { kind: 'file', path: '/tmp/pairs.jsonl' }, embed: 8, hidden: 8, copy: true, coverage: true, batch: 2, maxSourceLen: 20, maxTargetLen: 8 });
   const codec = buildCodec(pairs, { level: 'word', shared: true });
   const model = Seq2seqModel.init(modelConfig(config, codec), 1);
   const encoded = pairs.map((p) => codec.encodePair(p, config.maxSourceLen, config.maxTargetLen, config.copy));

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { Run } from '../../../src/contract/index.js';
-import { contractConfig, runProgressOf, toRun } from '../../../src/service/mapping.js';
+import { contractConfig, toRun } from '../../../src/service/mapping.js';
+import { runProgressOf } from '../../../src/train/recorder.js';
 import type { RunRow } from '../../../src/store/index.js';
 
 const row = (config: Record<string, unknown>, kind: 'lm' | 'seq2seq' = 'lm'): RunRow => ({

@@ -1,18 +1,41 @@
 import { describe, expect, it } from 'vitest';
 import { ApiError } from '../../../src/contract/index.js';
-import { WorkerHost, type TrainingEvent } from '../../../src/worker/host.js';
-import type { JobRegistry, LmTrainingSpec, TrainingHooks } from '../../../src/worker/jobs.js';
+import { resolveLmConfig } from '../../../src/train/config.js';
+import type { JobEvent, JobResult, LmJobSpec } from '../../../src/train/jobSpec.js';
+import { WorkerHost } from '../../../src/worker/host.js';
+import type { JobRegistry, TrainHooks } from '../../../src/worker/jobs.js';
 import { BACKEND, fakeSpawner } from './fakeWorker.js';
 
-const spec = (runId: number): LmTrainingSpec => ({
+const spec = (runId: number): LmJobSpec => ({
   runId,
   name: 'r',
   kind: 'lm',
-  outputDir: '/tmp/none',
-  resumeFrom: null,
-  backend: 'cpu',
-  documents: [{ title: 't', text: 'abc' }],
-  config: { level: 'char', embed: 8, hidden: 8, layers: 1, cell: 'lstm', seq: 8, batch: 1, lr: 0.01, dropout: 0, budget: { steps: 3 } },
+  checkpointDir: '/tmp/none',
+  resumeFrom: [],
+  text: { kind: 'documents', documents: ['abc'] },
+  config: resolveLmConfig({ embed: 8, hidden: 8, seq: 8, batch: 1, budget: { steps: 3 } }),
+});
+
+const ended = (outcome: JobResult['outcome'], step: number): JobResult => ({
+  outcome,
+  step,
+  totalSteps: null,
+  epoch: 0,
+  resumedFromStep: null,
+  trainLoss: null,
+  finalValLoss: null,
+  bestValLoss: null,
+  testLoss: null,
+  tokensPerSec: null,
+  elapsedSeconds: 0,
+  vocabSize: 0,
+  parameters: 0,
+  warnings: [],
+});
+
+const progress = (step: number) => ({
+  type: 'progress' as const,
+  progress: { step, totalSteps: null, epoch: null, trainLoss: 1 / step, valLoss: null, bestValLoss: null, tokensPerSec: 1, elapsedSeconds: step, etaSeconds: null },
 });
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -26,29 +49,26 @@ function until(check: () => boolean, timeoutMs = 2000): Promise<void> {
 }
 
 function host(jobs: Partial<JobRegistry>) {
-  const events: TrainingEvent[] = [];
-  const crashes: { reason: string; runId: number | null }[] = [];
+  const crashes: { reason: string }[] = [];
   const spawner = fakeSpawner(jobs);
-  const h = new WorkerHost({
-    spawn: spawner,
-    onTraining: (e) => events.push(e),
-    onCrash: (c) => crashes.push(c),
-    restartDelaysMs: [10],
-    maxCrashes: 2,
-  });
+  const h = new WorkerHost({ spawn: spawner, onCrash: (c) => crashes.push(c), restartDelaysMs: [10], maxCrashes: 2 });
   h.start();
-  return { h, events, crashes, spawner };
+  return { h, crashes, spawner };
 }
 
-/** A job that steps until cancelled, checking for pause between steps. */
-async function looping(_spec: LmTrainingSpec, hooks: TrainingHooks) {
-  for (let step = 1; !hooks.signal.aborted; step++) {
-    hooks.onProgress({ step, trainLoss: 1 / step, tokensPerSec: 1, etaSeconds: null, elapsedSeconds: step });
-    if (hooks.pauseRequested) hooks.onCheckpoint({ step, dir: `/tmp/none/${step}`, sha256: 'a'.repeat(64), bytes: 1, metrics: { loss: Number.NaN }, isBest: true });
-    await hooks.waitIfPaused();
+/** A job that steps until stopped, checkpointing before a pause, as the training loop does. */
+async function looping(_spec: unknown, hooks: TrainHooks): Promise<JobResult> {
+  let step = 1;
+  for (; !hooks.signal.aborted; step++) {
+    hooks.onEvent(progress(step));
+    if (hooks.pauseRequested) {
+      hooks.onEvent({ type: 'checkpoint', checkpoint: { step, dir: `/tmp/none/${step}`, sha256: 'a'.repeat(64), bytes: 1, metrics: { loss: Number.NaN }, isBest: true, isLast: true, prunedSteps: [] } });
+      hooks.onEvent({ type: 'paused', paused: true });
+    }
+    await hooks.waitIfPaused().catch(() => undefined);
     await sleep(2);
   }
-  return { step: 0 };
+  return ended(hooks.signal.reason === 'longhand:interrupt' ? 'interrupted' : 'cancelled', step);
 }
 
 describe('worker runtime and host', () => {
@@ -59,58 +79,66 @@ describe('worker runtime and host', () => {
     await h.shutdown();
   });
 
-  it('runs a training job to the end: throttled progress, the final one kept, then trainDone', async () => {
-    const { h, events } = host({
-      async trainLanguageModel(_s, hooks) {
+  it('runs a training job to the end: its events in order, validated, then its typed result', async () => {
+    const { h } = host({
+      async train(_s, hooks) {
         for (let step = 1; step <= 200; step++) {
-          hooks.onProgress({ step, trainLoss: 1, tokensPerSec: 1, etaSeconds: null, elapsedSeconds: 0 });
-          hooks.onMetrics([{ step, split: 'train', name: 'loss', value: step === 7 ? Number.NaN : 1 }]);
+          hooks.onEvent(progress(step));
+          hooks.onEvent({ type: 'metrics', points: [{ step, split: 'train', name: 'loss', value: step === 7 ? Number.NaN : 1 }] });
         }
         await hooks.waitIfPaused();
-        return { step: 200 };
+        return ended('completed', 200);
       },
     });
-    await h.train(spec(1));
-    await until(() => events.some((e) => e.type === 'trainDone'));
-    const progress = events.filter((e) => e.type === 'progress');
-    expect(progress.length).toBeLessThan(5);
-    expect(progress.at(-1)).toMatchObject({ progress: { step: 200 } });
+    const events: JobEvent[] = [];
+    const result = await h.call('train', spec(1), { onEvent: (e) => events.push(e) });
+    expect(result).toEqual(ended('completed', 200));
+    expect(events.filter((e) => e.type === 'progress')).toHaveLength(200);
     const points = events.flatMap((e) => (e.type === 'metrics' ? e.points : []));
     expect(points).toHaveLength(200);
-    expect(points[6]?.value).toBeNull();
-    expect(events.at(-1)).toEqual({ type: 'trainDone', runId: 1, outcome: 'finished' });
-    expect(h.trainingRunId).toBeNull();
+    expect(points[6]?.value).toBeNaN();
     await h.shutdown();
   });
 
-  it('pauses (checkpointing first), resumes and cancels a run', async () => {
-    const { h, events } = host({ trainLanguageModel: looping });
-    await h.train(spec(2));
+  it('pauses (checkpointing first), resumes, and cancels a run, which answers with how it ended', async () => {
+    const { h } = host({ train: looping });
+    const events: JobEvent[] = [];
+    const controller = new AbortController();
+    const done = h.call('train', spec(2), { id: 'train-2', signal: controller.signal, onEvent: (e) => events.push(e) });
     await until(() => events.some((e) => e.type === 'progress'));
-    h.pause(2);
-    await until(() => events.some((e) => e.type === 'checkpoint'));
-    const checkpoint = events.find((e) => e.type === 'checkpoint');
-    expect(checkpoint).toMatchObject({ metrics: { loss: null } });
+    h.control('train-2', 'pause');
+    await until(() => events.some((e) => e.type === 'paused'));
+    const saved = events.find((e) => e.type === 'checkpoint');
+    expect(saved?.type === 'checkpoint' && saved.checkpoint.metrics.loss).toBeNaN();
     const before = events.length;
     await sleep(50);
     expect(events.length).toBe(before); // paused: nothing happens
-    h.resume(2);
+    h.control('train-2', 'resume');
     await until(() => events.length > before);
-    h.stop(2);
-    await until(() => events.some((e) => e.type === 'trainDone'));
-    expect(events.at(-1)).toEqual({ type: 'trainDone', runId: 2, outcome: 'cancelled' });
+    controller.abort();
+    await expect(done).resolves.toMatchObject({ outcome: 'cancelled' });
     await h.shutdown();
   });
 
-  it('reports a failing job with its one-line reason', async () => {
-    const { h, events } = host({
-      async trainLanguageModel() {
-        throw new Error('out of\nmemory');
+  it('interrupts a training job (it ends resumable), and refuses a second one while one trains', async () => {
+    const { h } = host({ train: looping });
+    const first = h.call('train', spec(3), { id: 'train-3' });
+    await sleep(20);
+    await expect(h.call('train', spec(4))).rejects.toMatchObject({ name: 'Conflict' });
+    h.control('train-3', 'interrupt');
+    await expect(first).resolves.toMatchObject({ outcome: 'interrupted' });
+    await h.shutdown();
+  });
+
+  it('reports a failing job with its one-line reason, and a result that does not fit the table as an error', async () => {
+    const { h } = host({
+      async train(s) {
+        if (s.runId === 3) throw new Error('out of\nmemory');
+        return { nonsense: true } as never;
       },
     });
-    await h.train(spec(3));
-    await until(() => events.some((e) => e.type === 'trainDone'));
-    expect(events.at(-1)).toEqual({ type: 'trainDone', runId: 3, outcome: 'failed', error: 'out of memory' });
+    await expect(h.call('train', spec(3))).rejects.toMatchObject({ name: 'Internal', message: 'out of memory' });
+    await expect(h.call('train', spec(4))).rejects.toMatchObject({ name: 'Internal', message: expect.stringContaining("the worker's train result") });
     await h.shutdown();
   });
 
@@ -130,7 +158,7 @@ describe('worker runtime and host', () => {
     });
     const tokens: string[] = [];
     const checkpoint = { dir: '/x', sha256: 'b'.repeat(64), step: 1 };
-    const output = await h.call('complete', { checkpoint, request: { text: 'hi', n: 1, maxTokens: 5 } }, { onToken: (t) => tokens.push(t) });
+    const output = await h.call('complete', { checkpoint, request: { text: 'hi', n: 1, maxTokens: 5 } }, { onEvent: (e) => tokens.push(e.text) });
     expect(output).toEqual({ alternatives: [{ text: 'hello', score: -1 }] });
     expect(tokens).toEqual(['he', 'llo']);
 
@@ -151,21 +179,22 @@ describe('worker runtime and host', () => {
     await h.shutdown();
   });
 
-  it('on a crash: reports the training run, fails calls in flight, restarts, and works again', async () => {
-    const { h, crashes, spawner, events } = host({
-      trainLanguageModel: looping,
+  it('on a crash: fails the calls in flight (the training job too), restarts, and works again', async () => {
+    const { h, crashes, spawner } = host({
+      train: looping,
       loadModel: async () => ({ kind: 'lm', dispose: () => undefined }),
       complete: (_m, _r, context) => new Promise((resolve) => context.signal.addEventListener('abort', () => resolve({ alternatives: [] }))),
     });
-    await h.train(spec(4));
+    const events: JobEvent[] = [];
+    const training = h.call('train', spec(4), { onEvent: (e) => events.push(e) });
     await until(() => events.some((e) => e.type === 'progress'));
     const checkpoint = { dir: '/x', sha256: 'b'.repeat(64), step: 1 };
     const inFlight = h.call('complete', { checkpoint, request: { text: 'x', n: 1, maxTokens: 1 } });
     await sleep(5);
     spawner.workers[0]!.crash('segfault');
     await expect(inFlight).rejects.toSatisfy((e: unknown) => e instanceof ApiError && e.name === 'Unavailable' && e.message.includes('segfault'));
-    expect(crashes).toEqual([{ reason: 'segfault', runId: 4 }]);
-    expect(h.trainingRunId).toBeNull();
+    await expect(training).rejects.toMatchObject({ name: 'Unavailable', message: expect.stringContaining('segfault') });
+    expect(crashes).toEqual([{ reason: 'segfault' }]);
     await expect(h.ready()).resolves.toEqual(BACKEND);
     expect(spawner.workers).toHaveLength(2);
     await h.shutdown();

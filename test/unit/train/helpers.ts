@@ -5,13 +5,13 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, beforeEach } from 'vitest';
 import { type Store, openStore } from '../../../src/store/index.js';
-import type { LmTrainingConfig } from '../../../src/train/config.js';
+import { type LmSettings, resolveLmConfig } from '../../../src/train/config.js';
 
 export const SHAKESPEARE = fileURLToPath(new URL('../../fixtures/text/shakespeare-20k.txt', import.meta.url));
 export const shakespeare = (): string => fs.readFileSync(SHAKESPEARE, 'utf8');
 
 /** A model small enough that a step takes a few milliseconds on cpu. */
-export const TINY: Partial<LmTrainingConfig> = {
+export const TINY: Partial<LmSettings> = {
   embed: 8,
   hidden: 16,
   seq: 16,
@@ -41,4 +41,12 @@ export function useStore(): { dir: () => string; store: () => Store } {
     fs.rmSync(dir, { recursive: true, force: true });
   });
   return { dir: () => dir, store: () => store! };
+}
+
+/** A corpus holding `text` (one document per string) and a queued language-model run on it with `config` over TINY. */
+export function lmRun(store: Store, text: string | string[], config: Partial<LmSettings> = {}): { runId: number; corpusId: number } {
+  const corpus = store.corpora.create(`corpus ${store.corpora.list().length + 1}`);
+  (Array.isArray(text) ? text : [text]).forEach((t, i) => store.documents.add(corpus.id, { title: `d${i}`, text: t }));
+  const run = store.runs.create({ kind: 'lm', name: 'r', corpusId: corpus.id, config: resolveLmConfig({ ...TINY, ...config }) });
+  return { runId: run.id, corpusId: corpus.id };
 }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { runTrainingLoop } from '../../../src/train/loop.js';
-import { INTERRUPT, type TrainingProgress } from '../../../src/train/task.js';
+import { type LoopProgress, runTrainingLoop } from '../../../src/train/loop.js';
+import { INTERRUPT } from '../../../src/train/task.js';
 import { FakeTask, MemoryCheckpointer, loopOptions } from './fakeTask.js';
 
 describe('training loop budget', () => {
@@ -75,18 +75,25 @@ describe('training loop guards', () => {
     expect(result.reason).toBe('diverged at step 3: gradient norm is Infinity');
   });
 
-  it('fails when the loss explodes past k × the best smoothed loss', async () => {
-    const task = new FakeTask({ loss: (n) => (n < 10 ? 1 : 4.5) });
-    const result = await runTrainingLoop(task, loopOptions(task, { divergenceFactor: 4 }));
+  it('fails when the smoothed loss rises past k × its best, and at least a nat above it', async () => {
+    const task = new FakeTask({ loss: (n) => (n < 10 ? 1 : 6) });
+    const result = await runTrainingLoop(task, loopOptions(task, { budget: { steps: 100 }, divergenceFactor: 4 }));
     expect(result.outcome).toBe('diverged');
-    expect(result.reason).toMatch(/^diverged at step 10: loss 4\.500 is over 4× the best smoothed loss 1\.000/);
+    // smoothing 0.1: after k steps at 6 the average is 6 − 5 · 0.9^k, past 4 at k = 9 (step 18).
+    expect(result.reason).toMatch(/^diverged at step 18: the smoothed loss rose to 4\.\d{3}, over 4× its best 1\.000/);
+  });
+
+  it('forgives a spike: a batch ten times the loss at a low loss is not divergence', async () => {
+    const task = new FakeTask({ loss: (n) => (n % 50 === 0 ? 0.5 : 0.05) });
+    const result = await runTrainingLoop(task, loopOptions(task, { budget: { steps: 200 }, divergenceFactor: 4 }));
+    expect(result.outcome).toBe('completed');
   });
 });
 
 describe('training loop events', () => {
   it('sends one progress event per step and a final one that is never throttled', async () => {
     const task = new FakeTask();
-    const events: TrainingProgress[] = [];
+    const events: LoopProgress[] = [];
     await runTrainingLoop(task, loopOptions(task, { budget: { steps: 9 }, evalEvery: 3 }), { onProgress: (p) => events.push(p) });
     expect(events).toHaveLength(10);
     expect(events.at(-1)).toMatchObject({ step: 9, final: true, totalSteps: 9, etaSeconds: 0 });
@@ -96,7 +103,7 @@ describe('training loop events', () => {
 
   it('throttles progress but keeps evaluations, samples and the final event', async () => {
     const task = new FakeTask({ stepMs: 100 });
-    const events: TrainingProgress[] = [];
+    const events: LoopProgress[] = [];
     const samples: number[] = [];
     await runTrainingLoop(task, loopOptions(task, { budget: { steps: 50 }, progressIntervalMs: 1000, evalEvery: 25, sampleEvery: 20 }), {
       onProgress: (p) => events.push(p),
@@ -191,7 +198,7 @@ describe('training loop cancel and pause', () => {
             })
           : undefined,
       onPauseChange: (paused: boolean) => changes.push(paused),
-      onProgress: (p: TrainingProgress) => {
+      onProgress: (p: LoopProgress) => {
         if (p.step === 5) pauseRequested = true;
       },
     };

@@ -7,11 +7,11 @@ import { loadLanguageModelCheckpoint } from '../../../src/model/checkpoint/index
 import { weightEntries } from '../../../src/model/weights.js';
 import { tf } from '../../../src/compute/tf.js';
 import { INTERRUPT } from '../../../src/train/task.js';
-import { trainLanguageModel } from '../../../src/train/trainLanguageModel.js';
+import { trainRun } from '../../../src/train/trainRun.js';
 import { testBackends, useBackend } from '../../helpers/tf.js';
-import { TINY, shakespeare, useStore } from './helpers.js';
+import { lmRun, shakespeare, useStore } from './helpers.js';
 
-const config = { ...TINY, dropout: 0.1, layers: 2, budget: { steps: 20 } };
+const config = { dropout: 0.1, layers: 2, budget: { steps: 20 } };
 
 describe.each(testBackends)('resume on %s', (backend) => {
   const ctx = useStore();
@@ -19,21 +19,19 @@ describe.each(testBackends)('resume on %s', (backend) => {
   it('reproduces uninterrupted training exactly', async () => {
     await useBackend(backend);
     const store = ctx.store();
-    const corpus = { kind: 'text' as const, text: shakespeare() };
-
-    const a = store.runs.create({ kind: 'lm', name: 'straight' });
-    const straight = await trainLanguageModel({ runId: a.id, store, corpus, config });
+    const a = { id: lmRun(store, shakespeare(), config).runId };
+    const straight = await trainRun(store, a.id);
     expect(straight.status).toBe('finished');
 
-    const b = store.runs.create({ kind: 'lm', name: 'interrupted' });
+    const b = { id: lmRun(store, shakespeare(), config).runId };
     const controller = new AbortController();
-    const first = await trainLanguageModel(
-      { runId: b.id, store, corpus, config },
-      { signal: controller.signal, onProgress: (p) => p.step === 10 && controller.abort(INTERRUPT) },
-    );
+    const first = await trainRun(store, b.id, {
+      signal: controller.signal,
+      onEvent: (e) => e.type === 'progress' && e.progress.step === 10 && controller.abort(INTERRUPT),
+    });
     expect(first).toMatchObject({ status: 'interrupted', step: 10 });
     expect(store.runs.get(b.id)!.status).toBe('interrupted');
-    const resumed = await trainLanguageModel({ runId: b.id, store, corpus, resume: true });
+    const resumed = await trainRun(store, b.id, { resume: true });
     expect(resumed).toMatchObject({ status: 'finished', step: 20, resumedFromStep: 10 });
 
     const series = (runId: number, split: 'train' | 'validation') =>

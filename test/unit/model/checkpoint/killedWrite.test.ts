@@ -2,47 +2,18 @@
  * A writer SIGKILLed at any point leaves the previous checkpoint or the new one, complete, once
  * cleanStaleTemporaries has run. Real child processes (node --import tsx), a second or two in all.
  */
-import { type ChildProcess, spawn } from 'node:child_process';
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { cleanStaleTemporaries, writeCheckpointDir } from '../../../../src/model/checkpoint/directory.js';
 import { verifyCheckpointDir } from '../../../../src/model/checkpoint/verify.js';
+import { kill, startChild } from '../../../helpers/child.js';
 import { tempDir } from './helpers.js';
 
 const child = fileURLToPath(new URL('./killedWriter.child.ts', import.meta.url));
-const repoRoot = fileURLToPath(new URL('../../../../', import.meta.url));
 
-/** Starts the child; `until` resolves once the lines printed so far satisfy `done` (stdout stays open). */
-function start(args: string[]): { proc: ChildProcess; until: (done: (lines: string[]) => boolean) => Promise<string[]> } {
-  const proc = spawn(process.execPath, ['--import', 'tsx', child, ...args], { cwd: repoRoot, stdio: ['ignore', 'pipe', 'inherit'] });
-  const lines: string[] = [];
-  let buffer = '';
-  const waiters: (() => void)[] = [];
-  proc.stdout!.on('data', (chunk: Buffer) => {
-    buffer += String(chunk);
-    const parts = buffer.split('\n');
-    buffer = parts.pop()!;
-    lines.push(...parts);
-    waiters.forEach((wake) => wake());
-  });
-  const until = (done: (lines: string[]) => boolean) =>
-    new Promise<string[]>((resolve, reject) => {
-      const check = () => done(lines) && resolve(lines);
-      proc.once('exit', (code) => reject(new Error(`writer exited (${code}) after printing ${JSON.stringify(lines)}`)));
-      waiters.push(check);
-      check();
-    });
-  return { proc, until };
-}
-
-async function kill(proc: ChildProcess): Promise<void> {
-  if (proc.exitCode !== null || proc.signalCode !== null) return;
-  const exited = new Promise((resolve) => proc.once('exit', resolve));
-  proc.kill('SIGKILL');
-  await exited;
-}
+const start = (args: string[]) => startChild(child, args);
 
 let parent: string;
 let target: string;

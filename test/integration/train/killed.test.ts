@@ -1,0 +1,86 @@
+/**
+ * Exact resume after SIGKILL, for both model kinds and both entry points: a real child process trains a run —
+ * through `trainRun` as `longhand train` does, or through the service and its worker thread as the app does — and
+ * is SIGKILLed twice, right after a checkpoint was recorded (so the kill lands in the next steps or in the next
+ * checkpoint's write); then the run is finished. Its final weights are byte for byte those of the same run left
+ * alone, and its metric rows are the same.
+ */
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { type Store, openStore } from '../../../src/store/index.js';
+import { resolveLmConfig, resolveSeq2seqConfig } from '../../../src/train/config.js';
+import { trainRun } from '../../../src/train/trainRun.js';
+import { exited, kill, startChild } from '../../helpers/child.js';
+import { useBackend } from '../../helpers/tf.js';
+
+const child = fileURLToPath(new URL('./killed.child.ts', import.meta.url));
+const text = fs.readFileSync(fileURLToPath(new URL('../../fixtures/text/shakespeare-20k.txt', import.meta.url)), 'utf8');
+const pairsFile = fileURLToPath(new URL('../../fixtures/seq2seq/dialogue.tsv', import.meta.url));
+
+/** A queued run of `kind` with a tiny model, checkpointing every 4 steps, in `store`. */
+function createRun(store: Store, kind: 'lm' | 'seq2seq'): number {
+  const loop = { evalEvery: 6, sampleEvery: 5, checkpointEvery: 4, checkpointMinutes: 0, logEvery: 1, patience: 0, seed: 7 };
+  if (kind === 'lm') {
+    const corpus = store.corpora.create('plays');
+    store.documents.add(corpus.id, { title: 'plays', text });
+    const config = resolveLmConfig({ ...loop, embed: 8, hidden: 16, seq: 16, batch: 4, dropout: 0.1, evalMaxTokens: 500, evalStreams: 4, evalChunk: 32, sampleLength: 20, budget: { steps: 14 } });
+    return store.runs.create({ kind: 'lm', name: 'killed', corpusId: corpus.id, config }).id;
+  }
+  const config = resolveSeq2seqConfig({ ...loop, task: 'dialogue', embed: 8, hidden: 8, batch: 2, validationFraction: 0, budget: { steps: 14 }, pairs: { kind: 'file', path: pairsFile } });
+  return store.runs.create({ kind: 'seq2seq', name: 'killed', config }).id;
+}
+
+/** The final checkpoint's weights and the run's metric rows (without timing). */
+function outcome(dataDir: string, runId: number): { status: string; step: number; weights: Buffer; metrics: unknown[] } {
+  const store = openStore(dataDir);
+  try {
+    const last = store.checkpoints.last(runId)!;
+    const weights = fs.readFileSync(path.join(dataDir, last.path, 'weights.bin'));
+    const metrics = store.metrics.list(runId).filter((m) => m.name !== 'tokens_per_s').map((m) => [m.step, m.split, m.name, m.value]);
+    return { status: store.runs.get(runId)!.status, step: last.step, weights, metrics };
+  } finally {
+    store.close();
+  }
+}
+
+let root: string;
+beforeEach(() => {
+  root = fs.mkdtempSync(path.join(os.tmpdir(), 'longhand-killed-'));
+});
+afterEach(() => fs.rmSync(root, { recursive: true, force: true }));
+
+describe.each(['lm', 'seq2seq'] as const)('a %s run SIGKILLed twice', (kind) => {
+  it.each(['cli', 'app'] as const)('through the %s resumes and ends bit-identical to one left alone', async (entry) => {
+    await useBackend('cpu');
+    const alone = path.join(root, 'alone');
+    const store = openStore(alone);
+    const aloneId = createRun(store, kind);
+    expect(await trainRun(store, aloneId)).toMatchObject({ status: 'finished', step: 14 });
+    store.close();
+
+    const killed = path.join(root, 'killed');
+    const setup = openStore(killed);
+    const runId = createRun(setup, kind);
+    setup.close();
+    for (const step of [4, 8]) {
+      const { proc, until } = startChild(child, [entry, killed, String(runId)]);
+      try {
+        await until((lines) => lines.includes(`saved ${step}`));
+      } finally {
+        await kill(proc);
+      }
+    }
+    const last = startChild(child, [entry, killed, String(runId)]);
+    await last.until((lines) => lines.includes('finished'));
+    await exited(last.proc);
+
+    const a = outcome(alone, aloneId);
+    const b = outcome(killed, runId);
+    expect(b).toMatchObject({ status: 'finished', step: 14 });
+    expect(b.metrics).toEqual(a.metrics);
+    expect(b.weights.equals(a.weights)).toBe(true);
+  }, 120_000);
+});
