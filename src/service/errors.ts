@@ -4,7 +4,7 @@
  */
 import { ApiError } from '../contract/index.js';
 import { CheckpointError } from '../model/checkpoint/errors.js';
-import { InvalidTransitionError, StoreError } from '../store/index.js';
+import { InvalidTransitionError, NameTakenError, NotFoundError } from '../store/index.js';
 import { ImportError } from '../text/import/index.js';
 
 export const notFound = (what: string, id: number | string): ApiError =>
@@ -25,11 +25,8 @@ export function sentence(message: string): string {
 export function toServiceError(error: unknown): unknown {
   if (error instanceof ApiError) return error;
   if (error instanceof InvalidTransitionError) return conflict(sentence(error.message));
-  if (error instanceof StoreError) {
-    if (/already exists/.test(error.message)) return conflict(sentence(error.message));
-    if (/^no \w+ with id/.test(error.message)) return new ApiError('NotFound', sentence(error.message));
-    return error;
-  }
+  if (error instanceof NameTakenError) return conflict(sentence(error.message));
+  if (error instanceof NotFoundError) return new ApiError('NotFound', sentence(error.message));
   if (error instanceof ImportError) return invalid(sentence(error.message));
   if (error instanceof CheckpointError) return invalid(sentence(error.message));
   return error;

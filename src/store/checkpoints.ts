@@ -4,7 +4,7 @@
  * the best or last one hands the flag on (last → highest remaining step; best → the last).
  */
 import { isoNow, type RepoContext } from './context.js';
-import { StoreError } from './errors.js';
+import { NotFoundError, StoreError } from './errors.js';
 import type { CheckpointRow, JsonObject, NewCheckpoint } from './types.js';
 
 interface CheckpointDbRow {
@@ -76,7 +76,7 @@ export function checkpointsRepo(ctx: RepoContext): CheckpointsRepo {
 
   const mustGet = (id: number): CheckpointDbRow => {
     const row = selectById.get(id);
-    if (!row) throw new StoreError(`no checkpoint with id ${id}`);
+    if (!row) throw new NotFoundError(`no checkpoint with id ${id}`);
     return row;
   };
 

@@ -1,7 +1,7 @@
 /** Corpora: named collections of documents to train on, and their statistics. */
 import { mergeDistinct } from '../text/stats.js';
 import { isoNow, type RepoContext } from './context.js';
-import { StoreError } from './errors.js';
+import { NotFoundError, NameTakenError, StoreError } from './errors.js';
 import type { CorpusRow, CorpusStats, CorpusSummary } from './types.js';
 
 interface CorpusDbRow {
@@ -53,7 +53,7 @@ export function corporaRepo(ctx: RepoContext): CorporaRepo {
 
   const create = (name: string): CorpusRow =>
     db.transaction(() => {
-      if (selectByName.get(name)) throw new StoreError(`a corpus named "${name}" already exists`);
+      if (selectByName.get(name)) throw new NameTakenError(`a corpus named "${name}" already exists`);
       const row = insert.get(name, isoNow(ctx));
       if (!row) throw new StoreError(`could not create corpus "${name}"`);
       return toCorpus(row);
@@ -79,9 +79,9 @@ export function corporaRepo(ctx: RepoContext): CorporaRepo {
     rename: (id, name) =>
       db.transaction(() => {
         const taken = selectByName.get(name);
-        if (taken && taken.id !== id) throw new StoreError(`a corpus named "${name}" already exists`);
+        if (taken && taken.id !== id) throw new NameTakenError(`a corpus named "${name}" already exists`);
         const row = setName.get(name, id);
-        if (!row) throw new StoreError(`no corpus with id ${id}`);
+        if (!row) throw new NotFoundError(`no corpus with id ${id}`);
         return toCorpus(row);
       }).immediate(),
     remove: (id) => del.run(id).changes > 0,

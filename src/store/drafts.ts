@@ -1,6 +1,6 @@
 /** The writer's own documents in the editor (drafts), as opposed to training text in corpora. */
 import { isoNow, type RepoContext } from './context.js';
-import { StoreError } from './errors.js';
+import { NotFoundError, StoreError } from './errors.js';
 import type { DraftRow } from './types.js';
 
 interface DraftDbRow {
@@ -55,7 +55,7 @@ export function draftsRepo(ctx: RepoContext): DraftsRepo {
     list: () => selectAll.all().map(toDraft),
     update: (id, changes) => {
       const row = update.get(changes.title ?? null, changes.text ?? null, isoNow(ctx), id);
-      if (!row) throw new StoreError(`no draft with id ${id}`);
+      if (!row) throw new NotFoundError(`no draft with id ${id}`);
       return toDraft(row);
     },
     remove: (id) => del.run(id).changes > 0,

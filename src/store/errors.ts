@@ -32,3 +32,19 @@ export class InvalidTransitionError extends StoreError {
     this.name = 'InvalidTransitionError';
   }
 }
+
+/** A row that is not there (a run, a corpus, a draft, a checkpoint by id). */
+export class NotFoundError extends StoreError {
+  constructor(message: string) {
+    super(message);
+    this.name = 'NotFoundError';
+  }
+}
+
+/** A name another row already has (corpus names are unique). */
+export class NameTakenError extends StoreError {
+  constructor(message: string) {
+    super(message);
+    this.name = 'NameTakenError';
+  }
+}

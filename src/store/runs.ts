@@ -4,7 +4,7 @@
  * sets the timestamps, through `transition`.
  */
 import { isoNow, type RepoContext } from './context.js';
-import { InvalidTransitionError, StoreError } from './errors.js';
+import { InvalidTransitionError, NotFoundError, StoreError } from './errors.js';
 import type { JsonObject, NewRun, RunKind, RunRow, RunStatus } from './types.js';
 
 /** Which status may follow which. finished, failed and cancelled are final. */
@@ -120,7 +120,7 @@ export function runsRepo(ctx: RepoContext): RunsRepo {
 
   const mustGet = (id: number): RunDbRow => {
     const row = selectById.get(id);
-    if (!row) throw new StoreError(`no run with id ${id}`);
+    if (!row) throw new NotFoundError(`no run with id ${id}`);
     return row;
   };
 
@@ -174,7 +174,7 @@ export function runsRepo(ctx: RepoContext): RunsRepo {
       db.transaction(() => interrupt.all(isoNow(ctx), INTERRUPTED_REASON).map(toRun)).immediate(),
     updateConfig: (id, config) => {
       const row = setConfig.get(JSON.stringify(config), isoNow(ctx), id);
-      if (!row) throw new StoreError(`no run with id ${id}`);
+      if (!row) throw new NotFoundError(`no run with id ${id}`);
       return toRun(row);
     },
     progress: (id) => {

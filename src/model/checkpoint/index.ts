@@ -5,7 +5,8 @@ export { METADATA_FILE, type WritePhase, type WriteCheckpointOptions, cleanStale
 export { verifyCheckpointDir } from './verify.js';
 export { MODEL_FILE, WEIGHTS_FILE, fileSystemIOHandler, readLayersArtifacts } from './fileIO.js';
 export { type LayersModelFiles, type LoadedLanguageModel, artifactsToLanguageModel, languageModelToArtifacts } from './layersModel.js';
-export { CHECKPOINT_FORMAT, CHECKPOINT_VERSION, type LmCheckpointMeta } from './lmMetadata.js';
+export { CHECKPOINT_FORMAT, CHECKPOINT_VERSION } from './metadata.js';
+export type { LmCheckpointMeta } from './lmMetadata.js';
 export {
   OPTIMIZER_FILE,
   TOKENIZER_FILE,

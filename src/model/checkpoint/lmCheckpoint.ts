@@ -19,15 +19,8 @@ import { METADATA_FILE, type WriteCheckpointOptions, writeCheckpointDir } from '
 import { CheckpointError, errorMessage } from './errors.js';
 import { MODEL_FILE, WEIGHTS_FILE, modelJsonText, weightSpecBytes } from './fileIO.js';
 import { artifactsToLanguageModel, languageModelToArtifacts } from './layersModel.js';
-import {
-  CHECKPOINT_FORMAT,
-  CHECKPOINT_VERSION,
-  type LmCheckpointMeta,
-  type LmMetadataJson,
-  decodeMetrics,
-  encodeMetrics,
-  parseLmMetadata,
-} from './lmMetadata.js';
+import { type LmCheckpointMeta, type LmMetadataJson, parseLmMetadata } from './lmMetadata.js';
+import { CHECKPOINT_FORMAT, CHECKPOINT_VERSION, decodeMetrics, encodeMetrics } from './metadata.js';
 import type { CheckpointDigest } from './manifest.js';
 import { verifyCheckpointDir } from './verify.js';
 

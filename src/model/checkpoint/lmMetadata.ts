@@ -1,26 +1,16 @@
 /**
- * longhand.json: Longhand's own description of a checkpoint, beside the standard Layers files. Every kind of
- * checkpoint starts with the same header (`format`, `version`, `kind`) and ends with the `files` manifest
- * (./directory.ts adds it); a language model ('lm') adds its config, training step, metrics, creation time,
- * the optimizer's name, hyper-parameters and the weight specs of optimizer.bin, and the trainer's opaque state.
- *
- * Metrics may be NaN or ±Infinity (a diverged run still gets a checkpoint); JSON has no such numbers, so they
- * are stored as the strings "NaN", "Infinity", "-Infinity".
+ * A language model's longhand.json, beside the standard Layers files: the shared header (./metadata.ts), its
+ * config, training step, metrics, creation time, the optimizer's name, hyper-parameters and the weight specs of
+ * optimizer.bin, the trainer's opaque state, and the `files` manifest (./directory.ts adds it).
  */
 import { z } from 'zod';
 import type { LanguageModelConfig } from '../types.js';
 import { CheckpointError, errorMessage } from './errors.js';
 import { weightSpecsSchema } from './fileIO.js';
 import { isCheckpointFileName } from './manifest.js';
+import { CHECKPOINT_FORMAT, CHECKPOINT_VERSION, headerSchema, metricsSchema } from './metadata.js';
 import { fileManifestSchema } from './verify.js';
 
-export const CHECKPOINT_FORMAT = 'longhand-checkpoint';
-/** Bump when longhand.json changes incompatibly; readers refuse newer versions with a clear message. */
-export const CHECKPOINT_VERSION = 1;
-
-export const headerSchema = z.looseObject({ format: z.string(), version: z.number().int(), kind: z.string() });
-
-const nonFinite = z.enum(['NaN', 'Infinity', '-Infinity']);
 const configSchema = z.object({
   vocabSize: z.number().int().positive(),
   embedDim: z.number().int().positive(),
@@ -38,7 +28,7 @@ export const lmMetadataSchema = z.object({
   createdAt: z.string(),
   config: configSchema,
   step: z.number().int().nonnegative(),
-  metrics: z.record(z.string(), z.union([z.number(), nonFinite])),
+  metrics: metricsSchema,
   optimizer: z
     .object({
       name: z.string(),
@@ -64,14 +54,6 @@ export interface LmCheckpointMeta {
   metrics: Record<string, number>;
   optimizer?: { name: string; hyper: Record<string, unknown> };
   trainState?: unknown;
-}
-
-export function encodeMetrics(metrics: Record<string, number>): LmMetadataJson['metrics'] {
-  return Object.fromEntries(Object.entries(metrics).map(([k, v]) => [k, Number.isFinite(v) ? v : (String(v) as z.infer<typeof nonFinite>)]));
-}
-
-export function decodeMetrics(metrics: Record<string, number | string>): Record<string, number> {
-  return Object.fromEntries(Object.entries(metrics).map(([k, v]) => [k, Number(v)]));
 }
 
 /** Parses longhand.json text as a language-model checkpoint's metadata, refusing other kinds and newer formats. */

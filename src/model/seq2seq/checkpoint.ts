@@ -23,7 +23,7 @@ import { tf } from '../../compute/tf.js';
 import { CHECKPOINT_FORMAT, CHECKPOINT_VERSION, CheckpointError, type CheckpointDigest, METADATA_FILE, type WriteCheckpointOptions, verifyCheckpointDir, writeCheckpointDir } from '../checkpoint/index.js';
 import { errorMessage } from '../checkpoint/errors.js';
 import { weightSpecBytes, weightSpecsSchema } from '../checkpoint/fileIO.js';
-import { decodeMetrics, encodeMetrics, headerSchema } from '../checkpoint/lmMetadata.js';
+import { decodeMetrics, encodeMetrics, headerSchema } from '../checkpoint/metadata.js';
 import { isCheckpointFileName } from '../checkpoint/manifest.js';
 import { fileManifestSchema } from '../checkpoint/verify.js';
 import { type Tokenizer, tokenizerFromJson } from '../../text/tokenizers/index.js';
