@@ -4,6 +4,7 @@
 export * from './api.js';
 export * from './client.js';
 export * from './errors.js';
+export * from './importLimit.js';
 export * from './events.js';
 export * from './local.js';
 export * from './server.js';
