@@ -8,7 +8,7 @@
  */
 import fs from 'node:fs/promises';
 import path from 'node:path';
-import { MAX_IMPORT_BYTES, importLimitReason } from '../../contract/importLimit.js';
+import { MAX_IMPORT_BYTES, importLimitReason } from '../../contract/schemas/importLimit.js';
 import { countCodePoints, countWords, textSha256 } from '../stats.js';
 import { extractDocx } from './docx.js';
 import { extractEpub } from './epub.js';
@@ -18,7 +18,7 @@ import { decodePlainText } from './plainText.js';
 
 export { ImportError, type ImportErrorCode } from './errors.js';
 /** Largest file Longhand imports, on disk, unpacked and as text (declared in the contract: the app meets it too). */
-export { MAX_IMPORT_BYTES } from '../../contract/importLimit.js';
+export { MAX_IMPORT_BYTES } from '../../contract/schemas/importLimit.js';
 
 export const SUPPORTED_EXTENSIONS = ['.txt', '.text', '.md', '.markdown', '.docx', '.epub'] as const;
 export type ImportFormat = 'txt' | 'md' | 'docx' | 'epub';

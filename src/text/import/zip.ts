@@ -9,7 +9,7 @@
  */
 import zlib from 'node:zlib';
 import { ImportError } from './errors.js';
-import { importLimitReason } from '../../contract/importLimit.js';
+import { importLimitReason } from '../../contract/schemas/importLimit.js';
 
 export interface ZipEntry {
   name: string;

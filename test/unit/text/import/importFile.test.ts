@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { importFile, ImportError, MAX_IMPORT_BYTES, type ImportErrorCode } from '../../../../src/text/import/index.js';
-import { formatSize } from '../../../../src/contract/importLimit.js';
+import { formatSize } from '../../../../src/contract/schemas/importLimit.js';
 import { textSha256 } from '../../../../src/text/stats.js';
 import { makeDocx, makeEpub, xhtml } from '../../../fixtures/import/builders.js';
 import { useTempDir } from '../../store/tempDir.js';
