@@ -96,6 +96,8 @@ describe('sharp edges', () => {
   });
 
   it('scrolls the Training pane, never the window: the navigation rail stays in place', async () => {
+    // "Two steps" is still shown, with its drawn chart: the chart's visually hidden caption (absolutely
+    // positioned) used to escape the pane and make the window 185 px taller than itself.
     const { page } = app;
     await page.setViewportSize({ width: 1100, height: 600 });
     await showPane(page, 'Training');
