@@ -224,3 +224,30 @@ describe('run cards after the end', () => {
     expect(stepLabel(1.5)).toBe('1.5'); // a fraction would be seen, not rounded away
   });
 });
+
+describe('a corpus too small to learn from', () => {
+  const tiny = { ...corpus, id: 2, name: 'Notes', documents: 1, words: 56, characters: 301 };
+  const novel = { ...corpus, id: 3, name: 'Novel', words: 60_000, characters: 340_000 };
+
+  it('is warned about before training, next to the corpus picker, for language models and mined pairs', async () => {
+    const fake = service({ 'corpora.list': () => ({ corpora: [novel, tiny] }) });
+    const model = new TrainingModel(fake.api);
+    await model.load();
+    render(TrainingPane, { props: { model } });
+    const picker = screen.getByRole('combobox', { name: 'Corpus' });
+    expect(document.querySelector('.warning')).toBeNull();
+
+    await fireEvent.change(picker, { target: { value: '2' } });
+    expect(screen.getByText(/has only 56 words/)).toHaveTextContent(
+      '“Notes” has only 56 words. A model learns little from fewer than 10,000 words (about 40 pages): its suggestions would be close to random. Import more of your writing first.',
+    );
+    expect(picker).toHaveAccessibleDescription(/has only 56 words/);
+
+    await fireEvent.click(screen.getByRole('radio', { name: /Encoder–decoder/ }));
+    await fireEvent.change(screen.getByRole('combobox', { name: 'Corpus to mine' }), { target: { value: '2' } });
+    expect(screen.getByText(/has only 56 words/)).toBeInTheDocument();
+    await fireEvent.change(screen.getByRole('combobox', { name: 'Corpus to mine' }), { target: { value: '3' } });
+    expect(screen.queryByText(/has only/)).toBeNull();
+  });
+});
+

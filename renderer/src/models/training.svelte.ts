@@ -21,6 +21,7 @@ import {
 } from '../lib/api.js';
 import { errorText } from '../lib/format.js';
 import { alignSeries, LossCurve } from '../lib/series.js';
+import { tinyCorpusWarning } from '../lib/tinyCorpus.js';
 import { runFigures, type Progress } from './runFigures.js';
 
 export type { Progress } from './runFigures.js';
@@ -131,6 +132,13 @@ export class TrainingModel {
     return runFigures(this.selectedProgress, this.curve.data, checkpoints);
   });
   kindPresets = $derived(this.presets.filter((p) => p.kind === this.form.kind));
+  /** A warning before training on a corpus too small to learn from (null when it is big enough, or a file). */
+  corpusWarning = $derived.by(() => {
+    const f = this.form;
+    const id = f.kind === 'lm' ? f.corpusId : f.pairsKind === 'mined' ? f.pairsCorpusId : null;
+    const corpus = this.corpora.find((c) => c.id === id);
+    return corpus ? tinyCorpusWarning(corpus) : null;
+  });
 
   readonly #api: ApiClient;
   readonly #unsubscribe: (() => void)[];
