@@ -181,7 +181,10 @@ describe('a first writing session', () => {
     expect(checkpoints.length).toBe(best.step === 510 ? 1 : 2);
     const shown = (await row.getByRole('listitem').allTextContents()).map((t) => t.replace(/\s+\d+(\.\d+)? [KM]?B.*$/, ''));
     expect(shown.sort()).toEqual(checkpoints.map((c) => `step ${c.step}${c.isBest ? ' · best' : ''}${c.isLast ? ' · last' : ''}`).sort());
-    await models.getByRole('combobox', { name: 'Editor model' }).selectOption({ label: `Tiny · step ${best.step} · best` });
+    // "Plays" (20,000 bytes of Shakespeare) is under the tiny-corpus threshold, and the picker says so.
+    const plays = (await app.api.corpora.list()).corpora.find((c) => c.name === 'Plays')!;
+    const mark = `tiny corpus (${plays.words.toLocaleString('en')} words)`;
+    await models.getByRole('combobox', { name: 'Editor model' }).selectOption({ label: `Tiny · step ${best.step} · best · ${mark}` });
     await expect.poll(async () => (await app.api.settings.get()).models.editor).toBe(best.id);
     await screenshotBoth(page, 'models');
   });
