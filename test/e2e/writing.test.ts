@@ -171,7 +171,8 @@ describe('a first writing session', () => {
   it('shows the finished run with its best and last checkpoints and sets it as the editor model', async () => {
     const { page } = app;
     const models = await showPane(page, 'Models');
-    const row = models.getByRole('row').filter({ hasText: 'Tiny' });
+    // By its Compare box: "Tiny" also appears in other rows' "tiny corpus" marks.
+    const row = models.getByRole('row').filter({ has: page.getByRole('checkbox', { name: 'Compare Tiny', exact: true }) });
     await row.waitFor();
     expect(await row.getByRole('cell').nth(2).textContent()).toBe('Finished');
     // The last checkpoint is the final step's; the best is wherever validation was lowest (often the same one).
