@@ -10,6 +10,7 @@ export * from './server.js';
 export * from './transport.js';
 export * from './websocket.js';
 export * from './wire.js';
+export * from './schemas/importLimit.js';
 export * from './schemas/primitives.js';
 export * from './schemas/corpora.js';
 export * from './schemas/documents.js';

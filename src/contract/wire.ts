@@ -8,9 +8,14 @@
  */
 import { z } from 'zod';
 import { ApiError, ErrorShape, zodMessage } from './errors.js';
+import { LIMITS, base64Length } from './schemas/primitives.js';
 
-/** Imports carry file contents, so messages can be large; the server should accept at least this. */
-export const MAX_MESSAGE_BYTES = 96 * 1024 * 1024;
+/**
+ * Imports carry file contents, so messages can be large: the largest importFiles call (LIMITS.importBytes as
+ * base64) plus room for the envelope, names and JSON. The server accepts this much; Electron's IPC carries it
+ * too (Chromium moves large messages through shared memory, up to 256 MiB per message).
+ */
+export const MAX_MESSAGE_BYTES = base64Length(LIMITS.importBytes) + 2 * 1024 * 1024;
 
 export const RequestId = z.string().regex(/^[A-Za-z0-9_.:-]{1,64}$/, 'must be a request id (1–64 of A–Z a–z 0–9 _ . : -)');
 

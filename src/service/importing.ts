@@ -11,7 +11,7 @@
 import { promises as fs } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { ApiError, LIMITS, type ImportFileResult, type ImportResult } from '../contract/index.js';
+import { ApiError, LIMITS, importLimitReason, type ImportFileResult, type ImportResult } from '../contract/index.js';
 import type { CorpusRow, Store } from '../store/index.js';
 import { ImportError, SUPPORTED_EXTENSIONS, importFile } from '../text/import/index.js';
 import { invalid, notFound } from './errors.js';
@@ -98,7 +98,7 @@ export async function importContents(
     for (const [i, item] of contents.entries()) {
       const bytes = Buffer.from(item.contentBase64, 'base64');
       if (bytes.byteLength > LIMITS.fileBytes) {
-        candidates.push({ name: item.name, refused: `is larger than ${LIMITS.fileBytes / 1024 / 1024} MiB` });
+        candidates.push({ name: item.name, refused: importLimitReason('is', bytes.byteLength, LIMITS.fileBytes) });
         continue;
       }
       const dir = path.join(tmp, String(i));

@@ -51,6 +51,7 @@ export function systemHandlers(ctx: ServiceContext, deps: SystemDeps): Pick<ApiH
           candidates: (info?.candidates ?? []).map((c) => ({
             name: c.name,
             ok: c.ok === true,
+            status: c.name === info?.chosen ? 'in-use' : c.ok === true ? 'available' : c.ok === false ? 'unavailable' : 'untried',
             reason: c.name === info?.chosen && info.warning ? `${c.reason} (${info.warning})` : c.reason,
           })),
         },

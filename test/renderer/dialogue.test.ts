@@ -75,6 +75,20 @@ describe('DialoguePane', () => {
     expect(fake.inputs('generate.reply')[1]).toMatchObject({ history: [], message: 'Hi', temperature: 1.2 });
   });
 
+  it('keeps Send off, and Enter from sending, while no dialogue model is chosen', async () => {
+    const fake = fakeApi({ 'generate.reply': () => ({ modelId: 5, reply: 'never', score: 0 }) });
+    const model = new DialogueModel(fake.api);
+    render(DialoguePane, { props: { model, hasModel: false } });
+    expect(screen.getByRole('list', { name: 'Conversation' })).toHaveTextContent('No dialogue model is chosen yet.');
+    const box = screen.getByRole('textbox', { name: 'Message' });
+    await fireEvent.input(box, { target: { value: 'Hello?' } });
+    expect(screen.getByRole('button', { name: 'Send' })).toBeDisabled();
+    await fireEvent.keyDown(box, { key: 'Enter' });
+    await settle();
+    expect(fake.inputs('generate.reply')).toEqual([]);
+    expect(box).toHaveValue('Hello?'); // the message is kept for when a model is chosen
+  });
+
   it('clears the conversation', async () => {
     const { model } = setup();
     model.input = 'Hi';

@@ -1,6 +1,6 @@
 import { fireEvent, render, screen, waitFor, within } from '@testing-library/svelte';
 import { describe, expect, it } from 'vitest';
-import { ApiError } from '../../src/contract/index.js';
+import { ApiError, MAX_IMPORT_BYTES } from '../../src/contract/index.js';
 import { LibraryModel, type FileSource, LibraryPane, refusalReason } from './subjects.js';
 import { deferred, fakeApi, settle } from './fakeApi.js';
 import { corpus, stats } from './fixtures.js';
@@ -110,15 +110,31 @@ describe('LibraryPane', () => {
     await model.load();
     model.newCorpusName = 'Poems';
     const source = (name: string, size = 10): FileSource => ({ name, size, read: async () => 'aGk=' });
-    await model.importFiles([source('huge.txt', 40 * 1024 * 1024), source('bad.txt'), source('a.txt'), source('b.txt')]);
+    await model.importFiles([source('huge.txt', 60_000_000), source('bad.txt'), source('a.txt'), source('b.txt')]);
     expect(model.imports.map((i) => i.line)).toEqual([
-      'huge.txt refused: 40 MB is larger than the 32 MB limit',
+      // The import limit and the words the core and the CLI use (test/unit/cli/corpus.test.ts).
+      'huge.txt refused: is 57.2 MiB, over the 50 MiB import limit',
       'bad.txt refused: is not valid UTF-8 (bad byte 0xE9 at offset 3)',
       'a.txt added — 3 words',
       'b.txt added — 3 words',
     ]);
     expect(fake.inputs('corpora.importFiles').map((i) => i.corpus)).toEqual(['Poems', 'Poems', 1]);
     expect(model.selectedId).toBe(1);
+  });
+
+  it('sends a file at the import limit (not a smaller transport limit) and refuses one a byte over unread', async () => {
+    const fake = service({ 'corpora.importFiles': importFiles });
+    const model = new LibraryModel(fake.api);
+    await model.load();
+    const reads: string[] = [];
+    const source = (name: string, size: number): FileSource => ({ name, size, read: async () => (reads.push(name), 'aGk=') });
+    await model.importFiles([source('at-limit.txt', MAX_IMPORT_BYTES), source('over.txt', MAX_IMPORT_BYTES + 1)]);
+    expect(reads).toEqual(['at-limit.txt']);
+    expect(fake.inputs('corpora.importFiles').map((i) => i.files[0]!.name)).toEqual(['at-limit.txt']);
+    expect(model.imports.map((i) => i.line)).toEqual([
+      'at-limit.txt added — 120 words',
+      'over.txt refused: is 50.0 MiB, over the 50 MiB import limit',
+    ]);
   });
 
   it('shows a corpus changed elsewhere (the app menu’s import) without losing the open preview', async () => {

@@ -2,7 +2,7 @@ import { fireEvent, render, screen, within } from '@testing-library/svelte';
 import { describe, expect, it } from 'vitest';
 import { CatalogModel, fitsPane, SettingsModel, ModelsPane } from './subjects.js';
 import { fakeApi, settle } from './fakeApi.js';
-import { checkpoint, report, run, settings } from './fixtures.js';
+import { checkpoint, corpus, report, run, settings } from './fixtures.js';
 
 const seq2seqConfig = {
   level: 'word',
@@ -23,7 +23,7 @@ const seq2seqConfig = {
   task: 'summarize',
 } as const;
 
-async function setup() {
+async function setup(extra: Parameters<typeof fakeApi>[0] = {}) {
   let current = settings;
   const fake = fakeApi({
     'runs.list': () => ({
@@ -41,6 +41,7 @@ async function setup() {
     'system.report': () => report,
     'settings.update': (patch) => (current = { ...current, models: { ...current.models, ...patch.models } }),
     'runs.delete': () => ({ deleted: true }),
+    ...extra,
   });
   const catalog = new CatalogModel(fake.api);
   const settingsModel = new SettingsModel(fake.api);
@@ -93,6 +94,25 @@ describe('ModelsPane', () => {
     await fireEvent.click(within(screen.getByRole('alertdialog')).getByRole('button', { name: 'Delete' }));
     await settle();
     expect(fake.inputs('runs.delete')).toEqual([{ runId: 8, deleteCheckpoints: true }]);
+  });
+
+  it('marks models trained on a tiny corpus in the pickers and the runs, and warns when one is in use', async () => {
+    const { settingsModel } = await setup({ 'corpora.list': () => ({ corpora: [{ ...corpus, words: 56 }] }) });
+    const editor = screen.getByRole('combobox', { name: 'Editor model' });
+    expect(within(editor).getAllByRole('option').map((o) => o.textContent)).toEqual(['None', 'Letters small · step 1,000 · best · tiny corpus (56 words)']);
+    // The summarizer mined its pairs from the same corpus.
+    expect(within(screen.getByRole('combobox', { name: 'Summarizer model' })).getAllByRole('option')[1]).toHaveTextContent('Digest · step 500 · best · tiny corpus (56 words)');
+    expect(screen.getByRole('row', { name: /Letters small/ })).toHaveTextContent('tiny corpus (56 words)');
+    expect(screen.queryByText(/was trained on a tiny corpus/)).toBeNull();
+    await fireEvent.change(editor, { target: { value: '11' } });
+    await settle();
+    expect(settingsModel.modelFor('editor')).toBe(11);
+    expect(screen.getByText('The editor model “Letters small” was trained on a tiny corpus (56 words): expect poor results.')).toBeInTheDocument();
+  });
+
+  it('leaves models of big enough corpora (and imported ones, with no corpus) unmarked', async () => {
+    await setup({ 'corpora.list': () => ({ corpora: [{ ...corpus, words: 60_000 }] }) });
+    expect(screen.queryByText(/tiny corpus/)).toBeNull();
   });
 
   it('matches checkpoints to panes by kind and task', () => {

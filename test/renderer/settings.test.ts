@@ -24,6 +24,31 @@ describe('SettingsPane', () => {
     expect(screen.getByText('4.22.0')).toBeInTheDocument();
   });
 
+  it('says "not tried" (not "no") for a backend skipped because a better one works, and "yes" for the one in use', async () => {
+    const skipped = {
+      ...report,
+      backend: {
+        chosen: 'wasm',
+        candidates: [
+          { name: 'tfjs-node', ok: false, status: 'unavailable' as const, reason: '@tensorflow/tfjs-node is not installed' },
+          { name: 'wasm', ok: true, status: 'in-use' as const, reason: 'loaded and computed' },
+          // What the service reported before: ok false for a backend it never tried.
+          { name: 'cpu', ok: false, status: 'untried' as const, reason: 'not needed: a better backend works' },
+        ],
+      },
+    };
+    const fake = fakeApi({ 'settings.get': () => settings, 'system.report': () => skipped });
+    const model = new SettingsModel(fake.api);
+    await model.load();
+    render(SettingsPane, { props: { model } });
+    const rows = within(screen.getByRole('table', { name: 'Backends Longhand tried, best first' })).getAllByRole('row');
+    expect(rows.slice(1).map((r) => [...r.querySelectorAll('td')].map((td) => td.textContent))).toEqual([
+      ['tfjs-node', 'no', '@tensorflow/tfjs-node is not installed'],
+      ['wasm', 'yes', 'loaded and computed'],
+      ['cpu', 'not tried', 'not needed: a better backend works'],
+    ]);
+  });
+
   it('changes the theme, and rolls back when the service refuses', async () => {
     let refuse = false;
     const fake = fakeApi({

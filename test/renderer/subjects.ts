@@ -10,11 +10,13 @@ export { default as TrainingPane } from '../../renderer/src/panes/TrainingPane.s
 export * from '../../renderer/src/editor/ghostState.js';
 export * from '../../renderer/src/editor/ghostView.js';
 export * from '../../renderer/src/lib/connect.js';
+export * from '../../renderer/src/lib/series.js';
 export * from '../../renderer/src/models/app.svelte.js';
 export * from '../../renderer/src/models/catalog.svelte.js';
 export * from '../../renderer/src/models/dialogue.svelte.js';
 export * from '../../renderer/src/models/editor.svelte.js';
 export * from '../../renderer/src/models/library.svelte.js';
+export * from '../../renderer/src/models/runFigures.js';
 export * from '../../renderer/src/models/settings.svelte.js';
 export * from '../../renderer/src/models/summarizer.svelte.js';
 export * from '../../renderer/src/models/training.svelte.js';

@@ -1,8 +1,8 @@
 import { fireEvent, render, screen } from '@testing-library/svelte';
 import { describe, expect, it } from 'vitest';
-import { TrainingModel, TrainingPane } from './subjects.js';
+import { progressBar, STEP_INCREMENTS, stepLabel, TrainingModel, TrainingPane } from './subjects.js';
 import { fakeApi, settle } from './fakeApi.js';
-import { corpus, presets, run } from './fixtures.js';
+import { checkpoint, corpus, presets, run } from './fixtures.js';
 
 function service(extra: Parameters<typeof fakeApi>[0] = {}) {
   return fakeApi({
@@ -131,3 +131,126 @@ describe('TrainingPane', () => {
     expect(fake.inputs('runs.start')).toHaveLength(0);
   });
 });
+
+describe('run cards after the end', () => {
+  const noMetrics = () => ({ runId: 7, series: [] });
+
+  async function showRun(finished: ReturnType<typeof run>, extra: Parameters<typeof fakeApi>[0] = {}) {
+    const fake = service({
+      'runs.list': () => ({ runs: [finished] }),
+      'runs.get': () => ({ run: finished, checkpoints: [], samples: [] }),
+      ...extra,
+    });
+    const model = new TrainingModel(fake.api);
+    await model.load();
+    render(TrainingPane, { props: { model } });
+    await settle();
+    return model;
+  }
+  const figures = () => screen.getByText(/^Step |before its first step|No figures/).closest('p')!.textContent!.replace(/\s+/g, ' ').trim();
+  const loss = (name: string) => screen.getByText(name).nextElementSibling!.textContent;
+
+  it('shows an imported model (the starter) with the figures its checkpoint has, not "Waiting for the first step…"', async () => {
+    const starter = run({ id: 7, name: 'Starter: Shakespeare', status: 'finished', corpusId: null, progress: null });
+    const saved = checkpoint({ step: 5391, metrics: { epoch: 10.98, lr: 0.00024, tokens: 11_040_768, trainLoss: 1.2516, valLoss: 1.4164 } });
+    await showRun(starter, { 'runs.get': () => ({ run: starter, checkpoints: [saved], samples: [] }), 'runs.metrics': noMetrics });
+    expect(screen.queryByText('Waiting for the first step…')).toBeNull();
+    expect(figures()).toBe('Step 5,391 Epoch 11.0');
+    expect(loss('Training loss')).toBe('1.252');
+    expect(loss('Validation loss')).toBe('1.416');
+    expect(screen.getByRole('progressbar', { name: 'Training progress' })).toHaveAttribute('value', '1');
+    expect(screen.getByText('No loss curve was recorded for this run.')).toBeInTheDocument();
+  });
+
+  it('shows a failed run with its failure and no moving bar or empty chart when it failed before its first step', async () => {
+    const failed = run({ status: 'failed', error: 'the corpus has too little text to train on', progress: null });
+    await showRun(failed, { 'runs.metrics': noMetrics });
+    expect(screen.getByText(/the corpus has too little text to train on/)).toBeInTheDocument();
+    expect(figures()).toBe('Failed before its first step.');
+    expect(screen.queryByRole('progressbar', { name: 'Training progress' })).toBeNull();
+    expect(loss('Training loss')).toBe('—');
+    expect(screen.getByText('No loss curve was recorded for this run.')).toBeInTheDocument();
+  });
+
+  it('shows the final figures of a failed run from its stored curve, with the bar where it stopped', async () => {
+    const stopped = {
+      step: 20,
+      totalSteps: 1000,
+      epoch: null,
+      trainLoss: null,
+      valLoss: null,
+      bestValLoss: null,
+      tokensPerSec: 1500,
+      elapsedSeconds: 75,
+      etaSeconds: null,
+    };
+    const failed = run({ status: 'failed', error: 'out of memory', progress: stopped });
+    await showRun(failed); // the default metrics: train 3.1, 2.8 at steps 10, 20; validation 2.9 at 20
+    expect(figures()).toBe('Step 20 of 1,000 1,500 tokens/s Elapsed 1 min');
+    expect(loss('Training loss')).toBe('2.800');
+    expect(loss('Validation loss')).toBe('2.900');
+    expect(screen.getByRole('progressbar', { name: 'Training progress' })).toHaveAttribute('value', '0.02');
+    expect(screen.getByRole('figure')).toHaveAttribute('data-points', '0'); // a chart (not drawn in jsdom), not the note
+    expect(screen.queryByText('No loss curve was recorded for this run.')).toBeNull();
+  });
+
+  it('keeps a moving bar only for a running run whose progress is unknown', () => {
+    const unknown = { runId: 7, step: 5, totalSteps: null, epoch: null, trainLoss: 3, valLoss: null, bestValLoss: null, tokensPerSec: 10, etaSeconds: null, elapsedSeconds: 2 };
+    expect(progressBar(run({ status: 'running' }), unknown)).toEqual({ kind: 'moving' });
+    for (const status of ['failed', 'cancelled', 'paused', 'interrupted'] as const) {
+      expect(progressBar(run({ status }), unknown), status).toEqual({ kind: 'none' });
+    }
+    expect(progressBar(run({ status: 'failed' }), { ...unknown, totalSteps: 10 })).toEqual({ kind: 'value', value: 0.5 });
+  });
+
+  it('lists the running run above the queued ones, which follow in the order they will train', async () => {
+    const runs = [
+      run({ id: 12, name: 'Third', status: 'queued' }),
+      run({ id: 9, name: 'Second', status: 'queued' }),
+      run({ id: 10, name: 'Now', status: 'running' }),
+      run({ id: 3, name: 'Old', status: 'finished' }),
+    ];
+    const fake = service({ 'runs.list': () => ({ runs }), 'runs.get': ({ runId }) => ({ run: runs.find((r) => r.id === runId)!, checkpoints: [], samples: [] }) });
+    const model = new TrainingModel(fake.api);
+    await model.load();
+    render(TrainingPane, { props: { model } });
+    await settle();
+    const queue = screen.getByRole('heading', { name: 'Queue' }).parentElement!.querySelector('ul')!;
+    expect([...queue.querySelectorAll('li')].map((li) => li.querySelector('button')!.textContent)).toEqual(['Now', 'Second', 'Third']);
+    expect(screen.getByRole('heading', { name: 'Now', level: 2 })).toBeInTheDocument();
+  });
+
+  it('ticks the step axis at whole steps only', () => {
+    expect(STEP_INCREMENTS.slice(0, 6)).toEqual([1, 2, 5, 10, 20, 50]);
+    expect(STEP_INCREMENTS.every((n) => Number.isInteger(n))).toBe(true);
+    expect(stepLabel(2500)).toBe('2,500');
+    expect(stepLabel(1.5)).toBe('1.5'); // a fraction would be seen, not rounded away
+  });
+});
+
+describe('a corpus too small to learn from', () => {
+  const tiny = { ...corpus, id: 2, name: 'Notes', documents: 1, words: 56, characters: 301 };
+  const novel = { ...corpus, id: 3, name: 'Novel', words: 60_000, characters: 340_000 };
+
+  it('is warned about before training, next to the corpus picker, for language models and mined pairs', async () => {
+    const fake = service({ 'corpora.list': () => ({ corpora: [novel, tiny] }) });
+    const model = new TrainingModel(fake.api);
+    await model.load();
+    render(TrainingPane, { props: { model } });
+    const picker = screen.getByRole('combobox', { name: 'Corpus' });
+    expect(document.querySelector('.warning')).toBeNull();
+
+    await fireEvent.change(picker, { target: { value: '2' } });
+    expect(screen.getByText(/has only 56 words/)).toHaveTextContent(
+      '“Notes” has only 56 words. A model learns little from fewer than 10,000 words (about 40 pages): its suggestions would be close to random. Import more of your writing first.',
+    );
+    expect(picker).toHaveAccessibleDescription(/has only 56 words/);
+
+    await fireEvent.click(screen.getByRole('radio', { name: /Encoder–decoder/ }));
+    await fireEvent.change(screen.getByRole('combobox', { name: 'Corpus to mine' }), { target: { value: '2' } });
+    expect(screen.getByText(/has only 56 words/)).toBeInTheDocument();
+    await fireEvent.change(screen.getByRole('combobox', { name: 'Corpus to mine' }), { target: { value: '3' } });
+    expect(screen.queryByText(/has only/)).toBeNull();
+  });
+});
+

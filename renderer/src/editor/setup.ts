@@ -8,6 +8,7 @@ import { markdown } from '@codemirror/lang-markdown';
 import { EditorState, type Extension } from '@codemirror/state';
 import { drawSelection, EditorView, keymap, placeholder } from '@codemirror/view';
 import { ghostTextExtension, type SuggestionSource } from './ghostView.js';
+import { indentProse, outdentProse } from './indent.js';
 
 export interface EditorHooks {
   onText(text: string): void;
@@ -34,7 +35,10 @@ export function editorExtensions(source: SuggestionSource, hooks: EditorHooks): 
     EditorState.allowMultipleSelections.of(false),
     placeholder('Begin writing…'),
     ghostTextExtension(source),
-    keymap.of([...defaultKeymap, ...historyKeymap]),
+    // Tab accepts a ghost (ghostTextExtension, higher precedence); with none showing it indents, as a writer
+    // expects, instead of moving focus out of the draft. Esc then Tab still leaves the editor (CodeMirror's
+    // escape hatch for keyboard users), as does Ctrl+M (Shift+Alt+M on macOS) from the default keymap.
+    keymap.of([{ key: 'Tab', run: indentProse, shift: outdentProse }, ...defaultKeymap, ...historyKeymap]),
     EditorView.contentAttributes.of({ 'aria-label': 'Draft text', spellcheck: 'true', autocorrect: 'on', autocapitalize: 'sentences' }),
     theme,
     EditorView.updateListener.of((update) => {

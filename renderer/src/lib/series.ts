@@ -63,3 +63,12 @@ export class LossCurve {
     return this.steps.length;
   }
 }
+
+/** Tick spacings for a step axis: 1, 2, 5, 10, 20, 50… — whole numbers only, as steps are. */
+export const STEP_INCREMENTS: number[] = Array.from({ length: 13 }, (_, e) => [1, 2, 5].map((m) => m * 10 ** e)).flat();
+
+const stepFormat = new Intl.NumberFormat('en', { maximumFractionDigits: 3 });
+
+/** A step tick's label: "1", "2,500" (a fraction would show as one, never rounded away). */
+export const stepLabel = (step: number): string => stepFormat.format(step);
+

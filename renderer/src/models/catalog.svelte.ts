@@ -3,11 +3,18 @@
  * (best/last) with export, import and deletion behind a confirmation. Which checkpoint a pane uses is a setting
  * (SettingsModel); this model only lists the candidates for each pane.
  */
-import { LOSS_METRIC, type ApiClient, type Checkpoint, type MetricSeries, type ModelPane, type Run } from '../lib/api.js';
+import { LOSS_METRIC, type ApiClient, type Checkpoint, type CorpusSummary, type MetricSeries, type ModelPane, type Run } from '../lib/api.js';
 import { errorText } from '../lib/format.js';
 import { alignSeries, type Aligned } from '../lib/series.js';
+import { isTinyCorpus } from '../lib/tinyCorpus.js';
 
 export type PendingDelete = { kind: 'run'; run: Run } | { kind: 'checkpoint'; checkpoint: Checkpoint };
+
+/** The corpus a run learnt from: a language model's own, or the one a seq2seq run mined its pairs from. */
+export function trainingCorpusId(run: Run): number | null {
+  if (run.corpusId !== null) return run.corpusId;
+  return run.kind === 'seq2seq' && run.config.pairs.kind === 'mined' ? run.config.pairs.corpusId : null;
+}
 
 /** Checkpoints that can serve a pane: language models for the editor, seq2seq by task for the others. */
 export function fitsPane(checkpoint: Checkpoint, pane: ModelPane): boolean {
@@ -18,6 +25,8 @@ export function fitsPane(checkpoint: Checkpoint, pane: ModelPane): boolean {
 export class CatalogModel {
   runs = $state<Run[]>([]);
   checkpoints = $state<Checkpoint[]>([]);
+  /** The library's corpora, to mark models trained on one too small to learn from. */
+  corpora = $state<CorpusSummary[]>([]);
   compareIds = $state<number[]>([]);
   compareSplit = $state<'train' | 'validation'>('validation');
   /** Aligned curves of the compared runs (x = step), in compareIds order. */
@@ -55,6 +64,23 @@ export class CatalogModel {
     } catch (e) {
       this.error = `Could not list models: ${errorText(e)}`;
     }
+    try {
+      this.corpora = (await this.#api.corpora.list()).corpora;
+    } catch {
+      // Only the tiny-corpus marks depend on it; the list of models stands without them.
+    }
+  }
+
+  /**
+   * The word count of the corpus run `runId` trained on, when that corpus is too small to learn from; null
+   * otherwise (also for imported models, which name no corpus). The corpus as it is now: one that has grown
+   * since leaves an old run unmarked (the run does not record its corpus's size at the time).
+   */
+  tinyCorpusWords(runId: number): number | null {
+    const run = this.runs.find((r) => r.id === runId);
+    const corpusId = run ? trainingCorpusId(run) : null;
+    const corpus = this.corpora.find((c) => c.id === corpusId);
+    return corpus && isTinyCorpus(corpus) ? corpus.words : null;
   }
 
   #refreshSoon(): void {

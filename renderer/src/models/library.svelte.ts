@@ -5,6 +5,7 @@
  */
 import {
   LIMITS,
+  importLimitReason,
   type ApiClient,
   type ApiOutput,
   type CorpusDocument,
@@ -12,7 +13,7 @@ import {
   type CorpusSummary,
   type ImportFileResult,
 } from '../lib/api.js';
-import { errorText, formatBytes, plural } from '../lib/format.js';
+import { errorText, plural } from '../lib/format.js';
 
 /** A file to import, independent of the DOM: the pane wraps browser Files in this. */
 export interface FileSource {
@@ -193,10 +194,11 @@ export class LibraryModel {
   }
 
   async #importOne(file: FileSource, item: ImportItem, corpus: number | string): Promise<CorpusSummary | null> {
+    // The service's own limit and words (LIMITS.fileBytes is the import limit), before reading a byte.
     if (file.size > LIMITS.fileBytes) {
       item.phase = 'failed';
       item.outcome = 'refused';
-      item.line = `${file.name} refused: ${formatBytes(file.size)} is larger than the ${formatBytes(LIMITS.fileBytes)} limit`;
+      item.line = `${file.name} refused: ${importLimitReason('is', file.size, LIMITS.fileBytes)}`;
       return null;
     }
     let contentBase64: string;

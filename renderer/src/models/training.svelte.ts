@@ -8,6 +8,7 @@ import {
   LOSS_METRIC,
   type ApiClient,
   type ApiInput,
+  type Checkpoint,
   type CorpusSummary,
   type EventPayload,
   type LmConfig,
@@ -20,8 +21,10 @@ import {
 } from '../lib/api.js';
 import { errorText } from '../lib/format.js';
 import { alignSeries, LossCurve } from '../lib/series.js';
+import { tinyCorpusWarning } from '../lib/tinyCorpus.js';
+import { runFigures, type Progress } from './runFigures.js';
 
-export type Progress = EventPayload<'run.progress'>;
+export type { Progress } from './runFigures.js';
 
 export interface TrainingForm {
   kind: 'lm' | 'seq2seq';
@@ -77,16 +80,10 @@ export function mergeSamples(existing: readonly RunSample[], added: readonly Run
   return out.sort((a, b) => a.step - b.step).slice(-SAMPLES_KEPT);
 }
 
-/** How far along a run is (0–1), or null when unknown. */
-export function progressFraction(run: Run | null, progress: Progress | null): number | null {
-  if (!run) return null;
-  if (run.status === 'finished') return 1;
-  if (!progress) return run.status === 'queued' ? 0 : null;
-  if (progress.totalSteps) return Math.min(1, progress.step / progress.totalSteps);
-  if (progress.etaSeconds !== null && progress.elapsedSeconds + progress.etaSeconds > 0) {
-    return Math.min(1, progress.elapsedSeconds / (progress.elapsedSeconds + progress.etaSeconds));
-  }
-  return null;
+/** The queue as it will train: the run training (or paused) first, then the queued ones, oldest first. */
+export function queueOrder(runs: readonly Run[]): Run[] {
+  const rank = (r: Run) => (r.status === 'running' ? 0 : r.status === 'paused' ? 1 : 2);
+  return runs.filter((r) => ACTIVE_STATUSES.includes(r.status)).sort((a, b) => rank(a) - rank(b) || a.id - b.id);
 }
 
 export class TrainingModel {
@@ -119,13 +116,29 @@ export class TrainingModel {
   error = $state<string | null>(null);
   status = $state<string | null>(null);
 
-  queue = $derived(this.runs.filter((r) => ACTIVE_STATUSES.includes(r.status)));
+  /** Checkpoints of runs that have been selected (their metrics stand in for progress a run never stored). */
+  checkpoints = $state<Record<number, Checkpoint[]>>({});
+
+  queue = $derived(queueOrder(this.runs));
   selectedRun = $derived(this.runs.find((r) => r.id === this.selectedRunId) ?? null);
   selectedProgress = $derived<Progress | null>(
     this.selectedRunId === null ? null : (this.progress[this.selectedRunId] ?? null),
   );
   selectedSamples = $derived(this.selectedRunId === null ? [] : (this.samples[this.selectedRunId] ?? []));
+  /** The selected run's figures from progress, its curve or its checkpoints; null before its first step. */
+  selectedFigures = $derived.by(() => {
+    void this.curveVersion;
+    const checkpoints = this.selectedRunId === null ? [] : (this.checkpoints[this.selectedRunId] ?? []);
+    return runFigures(this.selectedProgress, this.curve.data, checkpoints);
+  });
   kindPresets = $derived(this.presets.filter((p) => p.kind === this.form.kind));
+  /** A warning before training on a corpus too small to learn from (null when it is big enough, or a file). */
+  corpusWarning = $derived.by(() => {
+    const f = this.form;
+    const id = f.kind === 'lm' ? f.corpusId : f.pairsKind === 'mined' ? f.pairsCorpusId : null;
+    const corpus = this.corpora.find((c) => c.id === id);
+    return corpus ? tinyCorpusWarning(corpus) : null;
+  });
 
   readonly #api: ApiClient;
   readonly #unsubscribe: (() => void)[];
@@ -258,6 +271,7 @@ export class TrainingModel {
       this.curve = curve;
       this.curveVersion++;
       this.#replace(detail.run);
+      this.checkpoints[runId] = detail.checkpoints;
       this.samples[runId] = mergeSamples(detail.samples, this.samples[runId] ?? []);
     } catch (e) {
       this.error = `Could not load the run: ${errorText(e)}`;

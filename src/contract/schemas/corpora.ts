@@ -3,6 +3,7 @@
  * skipped as a duplicate, or refused with a reason the writer can act on).
  */
 import { z } from 'zod';
+import { formatSize } from './importLimit.js';
 import { AbsolutePath, FileName, Id, LIMITS, Name, SearchQuery, Timestamp, base64Length, intIn } from './primitives.js';
 
 /** An existing corpus by id, or a corpus by name (created when no corpus has that name). */
@@ -41,7 +42,9 @@ export const CorpusDocument = z.object({
 
 export const ImportFile = z.strictObject({
   name: FileName,
-  contentBase64: z.base64('must be base64').max(base64Length(LIMITS.fileBytes), 'file is larger than 32 MiB'),
+  contentBase64: z
+    .base64('must be base64')
+    .max(base64Length(LIMITS.fileBytes), `is over the ${formatSize(LIMITS.fileBytes)} import limit`),
 });
 
 export const ImportFileResult = z.object({
@@ -72,7 +75,7 @@ export const CorporaImportFilesInput = z
   })
   .refine(
     (v) => v.files.reduce((sum, f) => sum + f.contentBase64.length, 0) <= base64Length(LIMITS.importBytes),
-    { message: 'files together are larger than 64 MiB: import them in smaller groups', path: ['files'] },
+    { message: `files together are larger than ${formatSize(LIMITS.importBytes)}: import them in smaller groups`, path: ['files'] },
   );
 
 export const CorporaImportPathsInput = z.strictObject({

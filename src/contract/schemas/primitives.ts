@@ -4,6 +4,7 @@
  * that nothing bigger ever reaches the core.
  */
 import { z } from 'zod';
+import { MAX_IMPORT_BYTES } from './importLimit.js';
 
 export const LIMITS = {
   /** Corpus and run names. */
@@ -14,9 +15,12 @@ export const LIMITS = {
   path: 4096,
   /** A draft the writer edits (about 2 million characters ≈ a very long novel). */
   draftChars: 2_000_000,
-  /** One imported file, before base64 (32 MiB). */
-  fileBytes: 32 * 1024 * 1024,
-  /** All files of one importFiles call together, before base64 (64 MiB). */
+  /** One imported file, before base64: the import limit itself, so the core's limit is the one a writer meets. */
+  fileBytes: MAX_IMPORT_BYTES,
+  /**
+   * All files of one importFiles call together, before base64 (64 MiB: at least one file at the import limit;
+   * the app sends one file per call). MAX_MESSAGE_BYTES is sized from this.
+   */
   importBytes: 64 * 1024 * 1024,
   filesPerImport: 200,
   pathsPerImport: 1000,

@@ -36,9 +36,17 @@ export const SettingsUpdateInput = z.strictObject({
   welcome: z.strictObject(welcomeShape).partial().optional(),
 });
 
+export const BACKEND_STATUSES = ['in-use', 'available', 'unavailable', 'untried'] as const;
+
 export const BackendCandidate = z.object({
   name: z.string(),
+  /** True when it loaded and computed here (false also when it was not tried: see `status`). */
   ok: z.boolean(),
+  /**
+   * In use, works here, does not, or was not tried (a better one worked, or LONGHAND_BACKEND chose another):
+   * an untried backend is not an unavailable one. Optional for services that predate it.
+   */
+  status: z.enum(BACKEND_STATUSES).optional(),
   /** Why it is not usable (or a note when it is), one line. */
   reason: z.string().nullable(),
 });
@@ -80,4 +88,5 @@ export type ModelPane = z.infer<typeof ModelPane>;
 export type Theme = z.infer<typeof Theme>;
 export type Settings = z.infer<typeof Settings>;
 export type SystemReport = z.infer<typeof SystemReport>;
+export type BackendCandidate = z.infer<typeof BackendCandidate>;
 export type Preset = z.infer<typeof Preset>;

@@ -1,11 +1,12 @@
 /**
  * .epub → text: META-INF/container.xml names the OPF package; its spine gives the reading order of XHTML
- * chapters, whose text is joined with blank lines. The title comes from the package's dc:title.
+ * chapters, whose text is joined with blank lines. The title comes from the package's dc:title. The archive
+ * is read through zip.ts, which refuses zip bombs and unpacks nothing past the import limit.
  */
 import path from 'node:path';
-import JSZip from 'jszip';
 import { ImportError } from './errors.js';
 import { tokens, xhtmlToText, decodeEntities, type Tag } from './xhtml.js';
+import { openZip, type ZipArchive } from './zip.js';
 
 export interface ExtractedBook {
   title: string | undefined;
@@ -14,21 +15,16 @@ export interface ExtractedBook {
 
 const CHAPTER_TYPES = new Set(['application/xhtml+xml', 'text/html', 'application/html']);
 
-export async function extractEpub(file: string, bytes: Uint8Array): Promise<ExtractedBook> {
+export function extractEpub(file: string, bytes: Uint8Array, maxBytes: number): ExtractedBook {
   const malformed = (why: string): ImportError => new ImportError(file, 'malformed', `is not a readable .epub (${why})`);
-  let zip: JSZip;
-  try {
-    zip = await JSZip.loadAsync(bytes);
-  } catch {
-    throw malformed('not a zip archive');
-  }
-  const read = async (name: string): Promise<string | undefined> => zip.file(name)?.async('string');
+  const zip = openZip(file, bytes, { maxBytes, format: '.epub' });
+  const read = (name: string): string | undefined => zip.readText(name);
 
-  const container = await read('META-INF/container.xml');
+  const container = read('META-INF/container.xml');
   if (container === undefined) throw malformed('no META-INF/container.xml');
   const opfPath = tags(container).find((t) => t.name === 'rootfile' && t.attrs['full-path'])?.attrs['full-path'];
   if (!opfPath) throw malformed('container.xml names no package file');
-  const opf = await read(opfPath);
+  const opf = read(opfPath);
   if (opf === undefined) throw malformed(`package file ${opfPath} is missing`);
 
   const base = path.posix.dirname(opfPath);
@@ -46,13 +42,13 @@ export async function extractEpub(file: string, bytes: Uint8Array): Promise<Extr
     .map((item) => item.href);
   if (chapters.length === 0) throw malformed('its spine lists no XHTML chapters');
 
-  if (await isEncrypted(zip, chapters)) {
+  if (isEncrypted(zip, chapters)) {
     throw new ImportError(file, 'encrypted', 'is DRM-protected; Longhand can only import unencrypted books');
   }
 
   const texts: string[] = [];
   for (const href of chapters) {
-    const xhtml = await read(href); // a missing chapter is skipped: import what the book does contain
+    const xhtml = read(href); // a missing chapter is skipped: import what the book does contain
     if (xhtml !== undefined) texts.push(xhtmlToText(xhtml));
   }
   return { title: packageTitle(opf), text: texts.filter(Boolean).join('\n\n') };
@@ -90,8 +86,8 @@ function packageTitle(opf: string): string | undefined {
 }
 
 /** True if META-INF/encryption.xml encrypts a chapter (font obfuscation alone is harmless). */
-async function isEncrypted(zip: JSZip, chapters: string[]): Promise<boolean> {
-  const xml = await zip.file('META-INF/encryption.xml')?.async('string');
+function isEncrypted(zip: ZipArchive, chapters: string[]): boolean {
+  const xml = zip.readText('META-INF/encryption.xml');
   if (xml === undefined) return false;
   const encrypted = new Set(
     tags(xml)

@@ -8,6 +8,7 @@
  */
 import fs from 'node:fs/promises';
 import path from 'node:path';
+import { MAX_IMPORT_BYTES, importLimitReason } from '../../contract/schemas/importLimit.js';
 import { countCodePoints, countWords, textSha256 } from '../stats.js';
 import { extractDocx } from './docx.js';
 import { extractEpub } from './epub.js';
@@ -16,12 +17,8 @@ import { isBlank, tidyExtracted } from './normalise.js';
 import { decodePlainText } from './plainText.js';
 
 export { ImportError, type ImportErrorCode } from './errors.js';
-
-/**
- * Largest file Longhand imports: 50 MiB, on disk and as extracted text. Far beyond any one book (a long
- * novel is ~1–2 MiB of text); the limit keeps a mistaken pick (a video, a disk image) from being read into memory.
- */
-export const MAX_IMPORT_BYTES = 50 * 1024 * 1024;
+/** Largest file Longhand imports, on disk, unpacked and as text (declared in the contract: the app meets it too). */
+export { MAX_IMPORT_BYTES } from '../../contract/schemas/importLimit.js';
 
 export const SUPPORTED_EXTENSIONS = ['.txt', '.text', '.md', '.markdown', '.docx', '.epub'] as const;
 export type ImportFormat = 'txt' | 'md' | 'docx' | 'epub';
@@ -78,7 +75,7 @@ export async function importFile(file: string, options: ImportOptions = {}): Pro
     if (nul >= 0) throw refuse('binary', `looks binary (NUL byte at offset ${nul}); ${supported}`);
     throw refuse('unsupported', `${ext ? `unsupported file type ${ext}` : 'has no file extension'} (${supported})`);
   }
-  if (stat.size > maxBytes) throw refuse('too-large', `is ${formatBytes(stat.size)}, over the ${formatBytes(maxBytes)} import limit`);
+  if (stat.size > maxBytes) throw refuse('too-large', importLimitReason('is', stat.size, maxBytes));
   if (stat.size === 0) throw refuse('empty', 'is empty');
 
   const bytes = await fs.readFile(file).catch((error: NodeJS.ErrnoException) => {
@@ -87,9 +84,9 @@ export async function importFile(file: string, options: ImportOptions = {}): Pro
 
   let text: string;
   let title = path.basename(file, path.extname(file));
-  if (format === 'docx') text = tidyExtracted(await extractDocx(file, bytes));
+  if (format === 'docx') text = tidyExtracted(await extractDocx(file, bytes, maxBytes));
   else if (format === 'epub') {
-    const book = await extractEpub(file, bytes);
+    const book = extractEpub(file, bytes, maxBytes);
     text = tidyExtracted(book.text);
     title = book.title ?? title;
   } else text = decodePlainText(file, bytes);
@@ -97,7 +94,7 @@ export async function importFile(file: string, options: ImportOptions = {}): Pro
   if (isBlank(text)) throw refuse('empty', text.length === 0 ? 'contains no text' : 'contains only whitespace');
   const byteCount = Buffer.byteLength(text, 'utf8');
   if (byteCount > maxBytes) {
-    throw refuse('too-large', `holds ${formatBytes(byteCount)} of text, over the ${formatBytes(maxBytes)} import limit`);
+    throw refuse('too-large', importLimitReason('its text is', byteCount, maxBytes));
   }
   return {
     title,
@@ -138,16 +135,4 @@ function unreadableReason(error: NodeJS.ErrnoException): string {
     default:
       return `cannot be read (${error.code ?? error.message})`;
   }
-}
-
-export function formatBytes(n: number): string {
-  if (n < 1024) return `${n} B`;
-  const units = ['KiB', 'MiB', 'GiB', 'TiB'];
-  let value = n / 1024;
-  let unit = 0;
-  while (value >= 1024 && unit < units.length - 1) {
-    value /= 1024;
-    unit++;
-  }
-  return `${Number.isInteger(value) ? value : value.toFixed(1)} ${units[unit]}`;
 }

@@ -5,7 +5,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
-import { createApiClient, createWebSocketTransport, webSocketApiUrl, type WebSocketLike } from '../../../src/contract/index.js';
+import { createApiClient, createWebSocketTransport, MAX_IMPORT_BYTES, webSocketApiUrl, type WebSocketLike } from '../../../src/contract/index.js';
 import { b64, waitForStatus } from '../service/helpers.js';
 import { get, openSocket, startServer, type ServerHarness } from './harness.js';
 
@@ -135,6 +135,22 @@ describe('browser-mode server', () => {
         await expect(slow).rejects.toMatchObject({ name: 'Cancelled' });
 
         await expect(api.call('corpora.create', { name: '' })).rejects.toMatchObject({ name: 'ValidationError' });
+      } finally {
+        api.close();
+        transport.dispose();
+      }
+    });
+
+    it('carries a file at the import limit to the core (the transport is not the smaller limit)', async () => {
+      const transport = createWebSocketTransport({ url: url(), connect: (u) => new WebSocket(u, { origin: `http://127.0.0.1:${port}` }) as unknown as WebSocketLike });
+      const api = createApiClient(transport);
+      try {
+        const corpus = await api.corpora.create({ name: 'At the limit' });
+        // All NUL bytes: the core's own format check answers, so the file crossed the socket and the contract.
+        // (A byte more is refused in the import limit's words: test/renderer/library.test.ts, test/unit/cli.)
+        const atLimit = Buffer.alloc(MAX_IMPORT_BYTES).toString('base64');
+        const result = await api.corpora.importFiles({ corpus: corpus.id, files: [{ name: 'big.txt', contentBase64: atLimit }] });
+        expect(result.files).toEqual([{ name: 'big.txt', status: 'refused', reason: 'looks binary (NUL byte at offset 0)' }]);
       } finally {
         api.close();
         transport.dispose();

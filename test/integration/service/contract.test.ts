@@ -214,6 +214,13 @@ describe('the contract over IPC', () => {
     expect(presets.presets.map((p) => p.name)).toEqual(['small', 'medium', 'large']);
     const report = await api.system.report();
     expect(report).toMatchObject({ mode: 'cli', dataDir: t.home, backend: { chosen: 'cpu' } });
+    // The backend in use says so; the others were not tried (LONGHAND_BACKEND chose cpu), which is not "no".
+    expect(report.backend.candidates.map((c) => [c.name, c.status])).toEqual([
+      ['tfjs-node-gpu', 'untried'],
+      ['tfjs-node', 'untried'],
+      ['wasm', 'untried'],
+      ['cpu', 'in-use'],
+    ]);
     expect(report.versions).toMatchObject({ node: process.versions.node, tfjs: '4.22.0' });
     expect(report.versions.sqlite).toMatch(/^3\./);
   });

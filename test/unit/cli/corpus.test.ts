@@ -90,6 +90,16 @@ describe('longhand corpus', () => {
     }
   });
 
+  it('refuses a file over the import limit with the words the app uses (test/renderer/library.test.ts)', async () => {
+    const huge = path.join(dir(), 'huge.txt');
+    fs.writeFileSync(huge, '');
+    fs.truncateSync(huge, 60_000_000); // sparse: refused from its size, never read
+    const { code, json, io } = await runJson('corpus', 'add', huge);
+    expect(code).toBe(1);
+    expect(io.stderr()).toBe(`longhand: refused ${huge}: is 57.2 MiB, over the 50 MiB import limit\n`);
+    expect(json.refused).toEqual([{ file: huge, code: 'too-large', reason: 'is 57.2 MiB, over the 50 MiB import limit' }]);
+  });
+
   it('creates no corpus when every file is refused', async () => {
     const { code, json } = await runJson('corpus', 'add', path.join(dir(), 'missing.txt'), '--name', 'ghost');
     expect(code).toBe(1);

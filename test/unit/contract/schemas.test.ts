@@ -1,6 +1,16 @@
 import { describe, expect, it } from 'vitest';
 import type { z } from 'zod';
-import { API_METHODS, apiTable, LIMITS, zodMessage, type ApiMethod } from '../../../src/contract/index.js';
+import {
+  API_METHODS,
+  apiTable,
+  base64Length,
+  encodeMessage,
+  LIMITS,
+  MAX_IMPORT_BYTES,
+  MAX_MESSAGE_BYTES,
+  zodMessage,
+  type ApiMethod,
+} from '../../../src/contract/index.js';
 import { fullLmConfig, validInputs } from './samples.js';
 
 const schema = (m: ApiMethod) => apiTable[m].input as z.ZodType;
@@ -58,10 +68,21 @@ describe('request schemas', () => {
   it('refuses contents that are not base64, oversize, or too many files', () => {
     const one = (contentBase64: string) => ({ corpus: 1, files: [{ name: 'a.txt', contentBase64 }] });
     expect(accepts('corpora.importFiles', one('not base64!'))).toBe(false);
-    expect(accepts('corpora.importFiles', one('A'.repeat(4 * Math.ceil((LIMITS.fileBytes + 3) / 3))))).toBe(false);
+    expect(message('corpora.importFiles', one('A'.repeat(4 * Math.ceil((LIMITS.fileBytes + 3) / 3))))).toBe(
+      'corpora.importFiles files[0].contentBase64: is over the 50 MiB import limit',
+    );
     const files = Array.from({ length: LIMITS.filesPerImport + 1 }, (_, i) => ({ name: `${i}.txt`, contentBase64: '' }));
     expect(accepts('corpora.importFiles', { corpus: 1, files })).toBe(false);
     expect(accepts('corpora.importFiles', { corpus: 1, files: [] })).toBe(false);
+  });
+
+  it('carries a file at the import limit in one message the server accepts', () => {
+    expect(LIMITS.fileBytes).toBe(MAX_IMPORT_BYTES);
+    expect(LIMITS.importBytes).toBeGreaterThanOrEqual(MAX_IMPORT_BYTES);
+    const input = { corpus: 'A corpus name', files: [{ name: 'a'.repeat(LIMITS.fileName), contentBase64: 'A'.repeat(base64Length(MAX_IMPORT_BYTES)) }] };
+    expect(accepts('corpora.importFiles', input)).toBe(true);
+    const message = encodeMessage({ type: 'request', id: 'x'.repeat(64), method: 'corpora.importFiles', input });
+    expect(Buffer.byteLength(message)).toBeLessThanOrEqual(MAX_MESSAGE_BYTES);
   });
 
   it('refuses relative, traversing, URL and control-character paths', () => {

@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { importFile, ImportError, MAX_IMPORT_BYTES, type ImportErrorCode } from '../../../../src/text/import/index.js';
+import { formatSize } from '../../../../src/contract/schemas/importLimit.js';
 import { textSha256 } from '../../../../src/text/stats.js';
 import { makeDocx, makeEpub, xhtml } from '../../../fixtures/import/builders.js';
 import { useTempDir } from '../../store/tempDir.js';
@@ -185,13 +186,13 @@ describe('importFile refuses', () => {
     expect((await refusal(file)).reason).toBe('permission denied');
   });
 
-  it('an .epub whose extracted text is over the limit', async () => {
+  it('an .epub under the limit on disk whose chapter unpacks to more (read from its directory)', async () => {
     const file = await write(dir(), 'long.epub', () =>
       makeEpub({ chapters: [{ id: 'a', href: 'a.xhtml', xhtml: xhtml(`<p>${'word '.repeat(2000)}</p>`) }], spine: ['a'] }),
     );
     const size = fs.statSync(file).size;
     const error = await refusal(file, size + 1);
     expect(error.code).toBe('too-large');
-    expect(error.reason).toMatch(/^holds 9\.8 KiB of text, over the /);
+    expect(error.reason).toBe(`OEBPS/a.xhtml unpacks to 9.9 KiB, over the ${formatSize(size + 1)} import limit`);
   });
 });
