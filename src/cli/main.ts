@@ -17,11 +17,12 @@ import { registerTrainSeq2seq } from './commands/seq2seq.js';
 import { registerSummarize } from './commands/summarize.js';
 import { registerReply } from './commands/reply.js';
 import { registerEval } from './commands/eval.js';
+import { registerPairs } from './commands/pairs.js';
 
 export type Register = (program: Command, io: CliIo, setExit: (code: number) => void) => void;
 
 const registrations: Register[] = [registerCorpus, registerDoctor, registerBench, registerGenerate, registerScore, registerWeb, registerTrain,
-  registerTrainSeq2seq, registerSummarize, registerReply, registerEval];
+  registerTrainSeq2seq, registerSummarize, registerReply, registerEval, registerPairs];
 
 export async function main(argv: string[], io: CliIo = nodeIo()): Promise<number> {
   let exitCode = 0;
