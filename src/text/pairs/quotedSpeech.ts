@@ -4,11 +4,12 @@
  * A paragraph is read with one quote family, the one its book uses for dialogue (see dialogueStyle.ts):
  *  - `double`: “curly” or "straight" double quotes; single quotes inside are nested quotes or apostrophes
  *    and belong to the speech.
- *  - `single`: ‘curly’ or 'straight' single quotes (Dickens, Emily Brontë, Carroll). The hard part is
- *    telling a closing quote from an apostrophe: one between two letters (don't, o'clock) is never a quote;
- *    one after punctuation (`sir,'` `it!'`) always closes; one after a letter (`the boys' hats`, dialect
- *    `goin'`, or `'Yes' he said`) closes only if what follows reads as narration — the next quote mark
- *    opens a new segment after a comma, colon, full stop or dash, or there is none (see weakCloseHolds).
+ *  - `single`: ‘curly’ or 'straight' single quotes (Wuthering Heights, Alice, many editions of Dickens).
+ *    The hard part is telling a closing quote from an apostrophe: one between two letters (don't, o'clock)
+ *    is never a quote; one after punctuation (`sir,'` `it!'`) always closes; one after a letter (`the
+ *    boys' hats`, dialect `goin'`, or `'Yes' he said`) closes only if what follows reads as narration —
+ *    the next quote mark opens a new segment after a comma, colon, full stop or dash, or there is none
+ *    (see weakCloseHolds).
  *
  * Narration between quoted segments (`'Goodness gracious!' said Mrs. Mann. 'Is that you?'`) is dropped and
  * the segments of one speech joined. A quoted segment in mid-narration that starts with a lower-case
@@ -59,6 +60,20 @@ const OPENS_AFTER = /[\s([{—–―\-“"‘'_:]/u;
 /** Narration that hands back to speech ends like `said he, ` or `she cried; ` or `--`. */
 const NARRATION_END = /[,.;:!?—–―-]\s*$/u;
 
+/** Thoughts are not speech: `'How CAN I have done that?' she thought.`, `said I to myself`. */
+const THOUGHT = String.raw`(?:thought|wondered|to (?:her|him|my|your|them|our)sel(?:f|ves))`;
+const THOUGHT_AFTER = new RegExp(String.raw`^[,;:!?.]?\s*(?:[\p{L}.'’-]+\s+){0,4}?${THOUGHT}\b`, 'u');
+const THOUGHT_BEFORE = new RegExp(String.raw`\b${THOUGHT}[,:]?\s*[—–―-]*\s*$`, 'u');
+/** Narration this short between two quotes is an attribution: the second quote goes on with the speech. */
+const MAX_ATTRIBUTION_WORDS = 12;
+
+export const wordCount = (s: string): number => s.split(/\s+/u).filter((w) => /[\p{L}\p{N}]/u.test(w)).length;
+
+/** Narration that hands the word to a quote: `he said, `, `as follows: `, `said `, `gravely--`. */
+const INTRODUCES = new RegExp(String.raw`(?:[,:;]|[—–―-]|\b(?:${SPEECH_VERBS}))\s*$`, 'u');
+/** `'Yes' he said.`: an attribution right after a quote that ends in a letter. */
+const ATTRIBUTION_FOLLOWS = new RegExp(String.raw`^[,;:!?.]?\s*(?:\S+\s+){0,2}?(${SPEECH_VERBS})\b`, 'u');
+
 /** Straight double quotes are read like single ones, so a nested "title" inside "speech" nests. */
 function doubleMarks(p: string): Mark[] {
   const out: Mark[] = [];
@@ -105,20 +120,6 @@ function weakCloseHolds(p: string, marks: readonly Mark[], k: number): boolean {
   if (next.close) return false;
   return NARRATION_END.test(p.slice(marks[k]!.at + 1, next.at));
 }
-
-/** Thoughts are not speech: `'How CAN I have done that?' she thought.`, `said I to myself`. */
-const THOUGHT = String.raw`(?:thought|wondered|to (?:her|him|my|your|them|our)sel(?:f|ves))`;
-const THOUGHT_AFTER = new RegExp(String.raw`^[,;:!?.]?\s*(?:[\p{L}.'’-]+\s+){0,4}?${THOUGHT}\b`, 'u');
-const THOUGHT_BEFORE = new RegExp(String.raw`\b${THOUGHT}[,:]?\s*[—–―-]*\s*$`, 'u');
-/** Narration this short between two quotes is an attribution: the second quote goes on with the speech. */
-const MAX_ATTRIBUTION_WORDS = 12;
-
-export const wordCount = (s: string): number => s.split(/\s+/u).filter((w) => /[\p{L}\p{N}]/u.test(w)).length;
-
-/** Narration that hands the word to a quote: `he said, `, `as follows: `, `said `, `gravely--`. */
-const INTRODUCES = new RegExp(String.raw`(?:[,:;]|[—–―-]|\b(?:${SPEECH_VERBS}))\s*$`, 'u');
-/** `'Yes' he said.`: an attribution right after a quote that ends in a letter. */
-const ATTRIBUTION_FOLLOWS = new RegExp(String.raw`^[,;:!?.]?\s*(?:\S+\s+){0,2}?(${SPEECH_VERBS})\b`, 'u');
 
 /**
  * A quote in mid-narration that nothing introduces is a quoted term or a reported phrase, not a turn:
