@@ -21,6 +21,7 @@ import { quotedSpeech, wordCount } from './quotedSpeech.js';
 import { GOING_ON_VERBS } from './speechVerbs.js';
 import type { QuoteFamily } from './quotedSpeech.js';
 
+/** A quotation over more paragraphs than this is a told story, not a turn (see the header). */
 export const MAX_TURN_PARAGRAPHS = 3;
 /** Narration this long between two speeches moves the scene on: the second is no answer to the first. */
 export const MAX_NARRATION_WORDS = 30;
