@@ -17,13 +17,14 @@ import { registerTrainSeq2seq } from './commands/trainSeq2seq.js';
 import { registerSummarize } from './commands/summarize.js';
 import { registerReply } from './commands/reply.js';
 import { registerEval } from './commands/eval.js';
+import { registerPairs } from './commands/pairs.js';
 
 import type { Register } from './io.js';
 
 export type { Register };
 
 const registrations: Register[] = [registerCorpus, registerDoctor, registerBench, registerGenerate, registerScore, registerWeb, registerTrain,
-  registerTrainSeq2seq, registerSummarize, registerReply, registerEval];
+  registerTrainSeq2seq, registerSummarize, registerReply, registerEval, registerPairs];
 
 export async function main(argv: string[], io: CliIo = nodeIo()): Promise<number> {
   let exitCode = 0;

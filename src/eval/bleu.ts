@@ -152,18 +152,24 @@ function segmentStats(hypothesis: string, references: readonly string[], options
   return [hyp.length, closestRefLength(hyp.length, refLens), ...correct, ...total];
 }
 
-type References = readonly string[] | readonly (readonly string[])[];
+/** A reference may be `null` where a segment has fewer references than others (sacrebleu's `None`). */
+type Reference = string | null;
+type References = readonly Reference[] | readonly (readonly Reference[])[];
 
 /** One reference stream (`string[]`) or several aligned streams (`string[][]`, sacrebleu's shape). */
-function referenceStreams(references: References): readonly (readonly string[])[] {
+function referenceStreams(references: References): readonly (readonly Reference[])[] {
   if (references.length === 0) return [];
-  return typeof references[0] === 'string' ? [references as readonly string[]] : (references as readonly (readonly string[])[]);
+  return Array.isArray(references[0]) ? (references as readonly (readonly Reference[])[]) : [references as readonly Reference[]];
 }
 
 /**
  * Corpus BLEU. `references` is either one reference per hypothesis, or a list of reference streams each
- * aligned with the hypotheses. Empty references are skipped per segment (as sacrebleu does); a segment
- * left with none is an error.
+ * aligned with the hypotheses. As in sacrebleu ≥ 2.2, an empty reference is a reference of length 0 (it can
+ * be the closest length for the brevity penalty) and only a `null` one is left out: sacrebleu 2.6.0,
+ * `sacrebleu/metrics/base.py` line 339–340 (`_cache_references`: `lines = [x for x in refs if x is not
+ * None]`, which replaced 2.0's `x is not None and x != ""` and its "Empty or `None` reference" error in
+ * commit a73315b, "Version 2.2"). A segment whose references are all `null` is an error (sacrebleu fails
+ * on it with a TypeError).
  */
 export function corpusBleu(hypotheses: readonly string[], references: References, options: BleuOptions = {}): BleuScore {
   const order = options.maxNgramOrder ?? 4;
@@ -175,8 +181,8 @@ export function corpusBleu(hypotheses: readonly string[], references: References
   }
   const sums = new Array<number>(2 + 2 * order).fill(0);
   for (const [i, hyp] of hypotheses.entries()) {
-    const refs = streams.map((s) => s[i]!).filter((r) => r !== '');
-    if (refs.length === 0) throw new Error(`Segment ${i} has no non-empty reference`);
+    const refs = streams.map((s) => s[i]!).filter((r): r is string => r !== null);
+    if (refs.length === 0) throw new Error(`Segment ${i} has no reference`);
     segmentStats(hyp, refs, options, order).forEach((v, k) => (sums[k]! += v));
   }
   return computeBleu(sums.slice(2, 2 + order), sums.slice(2 + order), sums[0]!, sums[1]!, {
@@ -187,7 +193,10 @@ export function corpusBleu(hypotheses: readonly string[], references: References
   });
 }
 
-/** Sentence BLEU with sacrebleu's `sentence_bleu` defaults: exp smoothing and effective order on. */
+/**
+ * Sentence BLEU with sacrebleu's `sentence_bleu` defaults: exp smoothing and effective order on. An empty
+ * reference gives 0 (no n-gram can match: `compute_bleu`'s early stop, bleu.py line 257), not an error.
+ */
 export function sentenceBleu(hypothesis: string, references: string | readonly string[], options: BleuOptions = {}): BleuScore {
   const refs = typeof references === 'string' ? [references] : references;
   return corpusBleu([hypothesis], refs.map((r) => [r]), { effectiveOrder: true, ...options });

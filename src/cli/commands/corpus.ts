@@ -131,7 +131,7 @@ export const registerCorpus: Register = (program, io, setExit) => {
     });
 };
 
-async function withStore(io: CliIo, fn: (store: Store) => unknown): Promise<void> {
+export async function withStore(io: CliIo, fn: (store: Store) => unknown): Promise<void> {
   const store = openStore(resolveDataDir({ env: io.env }));
   try {
     await fn(store);
@@ -145,7 +145,7 @@ function summaryByName(store: Store, name: string): CorpusSummary | undefined {
   return row && { ...row, ...store.corpora.stats(row.id) };
 }
 
-function mustFind(store: Store, name: string): CorpusSummary {
+export function mustFind(store: Store, name: string): CorpusSummary {
   const summary = summaryByName(store, name);
   if (!summary) {
     const known = store.corpora.list().map((c) => c.name);

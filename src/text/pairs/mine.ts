@@ -10,8 +10,9 @@
  *  - `paragraph-first-sentence`: a prose paragraph → its first sentence; one-sentence paragraphs, list
  *    items, tables, quotes, paragraphs that open with dialogue and script turns are skipped. The source
  *    is the whole paragraph, or with `paragraphSource: 'rest'` the sentences after the first.
- *  - `prose-dialogue`: the quoted speech of a paragraph → the quoted speech of the next paragraph, when
- *    both have some (a new paragraph is a new speaker; a quote left open runs on into the next one).
+ *  - `prose-dialogue`: one speaker's turn → the next speaker's reply, in novels' conventions (double,
+ *    single or dash dialogue; speech interrupted by `said X,`; multi-paragraph speeches; dialogue inside a
+ *    told story): see proseDialogue.ts. Ids of pairs inside a told story end in `:inner`.
  *  - `script-dialogue`: in `NAME: speech` scripts (a speaker line alone, as in Shakespeare, or with the
  *    speech on it), one turn's speech → the next turn's, when the speakers differ (a speaker's
  *    consecutive turns are merged). A document needs two labels in capitals or used for two turns to
@@ -22,7 +23,9 @@
  */
 import { detectParagraphStyle, looksLikeMarkdown, parseBlocks } from './blocks.js';
 import type { Block } from './blocks.js';
-import { acceptedSpeakers, extractSpeech, parseSpeakerLine, startsWithQuote } from './dialogue.js';
+import { acceptedSpeakers, parseSpeakerLine } from './script.js';
+import { opensWithDash } from './dashSpeech.js';
+import { proseDialoguePairs } from './proseDialogue.js';
 import { splitSentences } from '../sentences.js';
 import type { Pair } from './types.js';
 
@@ -56,6 +59,8 @@ const joinLines = (p: Paragraph): string => p.lines.map((l) => l.trim()).join(' 
 const NOT_PROSE = /^\s*(?:[-*+]\s|\d{1,3}[.)]\s|\||>|#|<|!\[|\[\^)/;
 /** Indented code, in Markdown only (plain text often indents the first line of a paragraph). */
 const INDENTED_CODE = /^(?: {4}|\t)/;
+/** A paragraph that opens with a quote is dialogue, not narration to summarise. */
+const OPENS_WITH_SPEECH = /^\s*(?:["“‘]|'(?=\S))/u;
 
 interface Turn {
   speaker: string;
@@ -117,9 +122,9 @@ export function minePairs(text: string, options: MineOptions = {}): MinedPair[] 
   const rules = new Set(options.rules ?? MINE_RULES);
   const docId = options.docId ?? 'doc';
   const out: MinedPair[] = [];
-  const add = (rule: MineRule, line: number, source: string, target: string, speakers?: [string, string]): void => {
+  const add = (rule: MineRule, line: number, source: string, target: string, speakers?: [string, string], idSuffix = ''): void => {
     if (source.trim() === '' || target.trim() === '') return;
-    out.push({ id: `${docId}:${rule}:${line}`, rule, line, source, target, ...(speakers ? { speakers } : {}) });
+    out.push({ id: `${docId}:${rule}:${line}${idSuffix}`, rule, line, source, target, ...(speakers ? { speakers } : {}) });
   };
   const turnsOf = scriptTurns(blocks);
 
@@ -140,7 +145,7 @@ export function minePairs(text: string, options: MineOptions = {}): MinedPair[] 
       if (b.kind !== 'paragraph' || turnsOf.has(b) || NOT_PROSE.test(b.lines[0]!)) continue;
       if (markdown && INDENTED_CODE.test(b.lines[0]!)) continue;
       const para = joinLines(b);
-      if (startsWithQuote(para)) continue;
+      if (OPENS_WITH_SPEECH.test(para) || opensWithDash(para)) continue;
       const sentences = splitSentences(para);
       if (sentences.length < 2) continue;
       const source = options.paragraphSource === 'rest' ? para.slice(sentences[1]!.start) : para;
@@ -149,25 +154,10 @@ export function minePairs(text: string, options: MineOptions = {}): MinedPair[] 
   }
 
   if (rules.has('prose-dialogue')) {
-    // Chains of consecutive speech paragraphs; a paragraph whose quote is left open absorbs the next.
-    const chains: Turn[][] = [];
-    let chain: Turn[] = [];
-    let open = false;
-    for (const b of blocks) {
-      const speech = b.kind === 'paragraph' && !turnsOf.has(b) ? extractSpeech(joinLines(b)) : null;
-      if (!speech || speech.text === '') {
-        chains.push(chain);
-        chain = [];
-        open = false;
-        continue;
-      }
-      const last = chain[chain.length - 1];
-      if (open && last) last.speech = `${last.speech} ${speech.text}`;
-      else chain.push({ speaker: '', speech: speech.text, line: b.line });
-      open = speech.unclosed;
+    const paragraphs = blocks.map((b) => (b.kind === 'paragraph' && !turnsOf.has(b) ? { line: b.line, text: joinLines(b) } : null));
+    for (const p of proseDialoguePairs(paragraphs)) {
+      add('prose-dialogue', p.line, p.source, p.target, undefined, p.nested ? ':inner' : '');
     }
-    chains.push(chain);
-    for (const c of chains) for (let k = 0; k + 1 < c.length; k++) add('prose-dialogue', c[k]!.line, c[k]!.speech, c[k + 1]!.speech);
   }
 
   if (rules.has('script-dialogue')) {

@@ -112,8 +112,39 @@ describe("BLEU — sacrebleu's own test values", () => {
     expect(sentenceBleu('this is a cat', ['okay thanks']).score).toBe(0);
   });
 
-  it('refuses mismatched or empty references', () => {
+  it('refuses mismatched references and a segment without any', () => {
     expect(() => corpusBleu(['a', 'b'], ['a'])).toThrow(/1 segments for 2 hypotheses/);
-    expect(() => corpusBleu(['a'], [''])).toThrow(/no non-empty reference/);
+    expect(() => corpusBleu(['a'], [null])).toThrow(/Segment 0 has no reference/);
+  });
+
+  // sacrebleu ≥ 2.2 keeps an empty reference (length 0, no n-grams) and drops only None
+  // (sacrebleu/metrics/base.py `_cache_references`). Expected values worked out from that rule by hand.
+  it('keeps an empty reference: it can be the closest length, so no brevity penalty', () => {
+    const hyp = 'the cat sat on';
+    const long = 'the cat sat on the mat by the door today';
+    const withEmpty = corpusBleu([hyp], [[long], ['']]);
+    // All 4+3+2+1 hypothesis n-grams are in the long reference; the closest reference length to 4 is 0
+    // (|4-0| < |4-10|), so sys_len 4 ≥ ref_len 0 and BP = 1: BLEU 100.
+    expect(withEmpty).toMatchObject({ counts: [4, 3, 2, 1], totals: [4, 3, 2, 1], sysLen: 4, refLen: 0, bp: 1 });
+    expect(withEmpty.score).toBeCloseTo(100, 10);
+    // A None (null) reference is left out: ref_len 10, BP = exp(1 - 10/4), BLEU 22.313.
+    const withNull = corpusBleu([hyp], [[long], [null]]);
+    expect(withNull.refLen).toBe(10);
+    expect(withNull.score).toBeCloseTo(100 * Math.exp(1 - 10 / 4), 10);
+    expect(withNull.score).toBeCloseTo(22.313016014842983, 10);
+  });
+
+  it('counts a segment whose only reference is empty: its hypothesis n-grams all miss', () => {
+    const score = corpusBleu(['the cat sat on the mat', 'a b c'], ['the cat sat on the mat', '']);
+    // Summed: sys 6+3, ref 6+0, correct [6,5,4,3], totals [6+3, 5+2, 4+1, 3+0]; BP 1.
+    expect(score).toMatchObject({ counts: [6, 5, 4, 3], totals: [9, 7, 5, 3], sysLen: 9, refLen: 6, bp: 1 });
+    const expected = Math.exp((Math.log(600 / 9) + Math.log(500 / 7) + Math.log(80) + Math.log(100)) / 4);
+    expect(score.score).toBeCloseTo(expected, 10);
+    expect(score.score).toBeCloseTo(78.56293018010261, 10);
+  });
+
+  it('gives sentence BLEU 0 against an empty reference instead of throwing', () => {
+    expect(sentenceBleu('a b c', '')).toEqual({ score: 0, counts: [0, 0, 0, 0], totals: [3, 2, 1, 0], precisions: [0, 0, 0, 0], bp: 1, sysLen: 3, refLen: 0 });
+    expect(sentenceBleu('', '').score).toBe(0);
   });
 });

@@ -71,6 +71,24 @@ describe('mining prose dialogue', () => {
     ]);
   });
 
+  it('reads em-dash dialogue, dropping the attributions (invented lines in that manner)', () => {
+    const text = [
+      '—Is the boat in? Nora asked.',
+      '—Since dawn, said the old man. Nets full, for once.',
+      '—Then we eat tonight.',
+      'The wind dropped. Nobody spoke for a while.',
+      '—Will you go out again tomorrow?',
+      '—If the weather holds, he said.',
+    ].join('\n\n');
+    expect(minePairs(text, { rules: ['prose-dialogue'] }).map((p) => [p.line, p.source, p.target])).toEqual([
+      [1, 'Is the boat in?', 'Since dawn. Nets full, for once.'],
+      [3, 'Since dawn. Nets full, for once.', 'Then we eat tonight.'],
+      [9, 'Will you go out again tomorrow?', 'If the weather holds.'],
+    ]);
+    // Dash paragraphs are dialogue, not narration to summarise.
+    expect(minePairs(text, { rules: ['paragraph-first-sentence'] }).map((p) => p.line)).toEqual([7]);
+  });
+
   it('treats each line as a paragraph when a text has no blank lines', () => {
     const text = '“Hello,” said Ann.\n“Hi yourself,” said Bo.\n“Bye.”';
     expect(minePairs(text, { rules: ['prose-dialogue'] }).map((p) => [p.line, p.source, p.target])).toEqual([
