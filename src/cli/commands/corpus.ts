@@ -8,10 +8,10 @@
  * with its first accepted document.
  */
 import { InvalidArgumentError } from 'commander';
-import { openStore, resolveDataDir, type CorpusSummary, type DocumentSummary, type Store } from '../../store/index.js';
+import type { CorpusSummary, DocumentSummary } from '../../store/index.js';
 import { importFile, ImportError } from '../../text/import/index.js';
-import { CliError, type CliIo } from '../io.js';
 import type { Register } from '../io.js';
+import { findCorpus, mustFind, withStore } from '../store.js';
 
 export const DEFAULT_CORPUS = 'default';
 
@@ -64,7 +64,7 @@ export const registerCorpus: Register = (program, io, setExit) => {
           if (result.status === 'added') added.push({ file, ...result.document });
           else skipped.push({ file, reason: 'duplicate', existing: result.document });
         }
-        const summary = summaryByName(store, opts.name);
+        const summary = findCorpus(store, opts.name);
         if (opts.json) {
           io.out(`${JSON.stringify({ corpus: summary ?? null, added, skipped, refused })}\n`);
         } else {
@@ -130,30 +130,6 @@ export const registerCorpus: Register = (program, io, setExit) => {
       });
     });
 };
-
-export async function withStore(io: CliIo, fn: (store: Store) => unknown): Promise<void> {
-  const store = openStore(resolveDataDir({ env: io.env }));
-  try {
-    await fn(store);
-  } finally {
-    store.close();
-  }
-}
-
-function summaryByName(store: Store, name: string): CorpusSummary | undefined {
-  const row = store.corpora.byName(name);
-  return row && { ...row, ...store.corpora.stats(row.id) };
-}
-
-export function mustFind(store: Store, name: string): CorpusSummary {
-  const summary = summaryByName(store, name);
-  if (!summary) {
-    const known = store.corpora.list().map((c) => c.name);
-    const hint = known.length ? ` (corpora: ${known.join(', ')})` : ' (there are no corpora yet)';
-    throw new CliError(`no corpus named "${name}"${hint}`);
-  }
-  return summary;
-}
 
 export function parseCorpusName(value: string): string {
   const name = value.trim();

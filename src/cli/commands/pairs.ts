@@ -13,8 +13,8 @@ import { Option } from 'commander';
 import { formatJsonl, formatTsv, writeTextAtomic } from '../../text/pairs/write.js';
 import { MINE_RULES, minePairs, type MineRule, type MinedPair } from '../../text/pairs/mine.js';
 import { CliError } from '../io.js';
-import type { Register } from '../main.js';
-import { mustFind, withStore } from './corpus.js';
+import type { Register } from '../io.js';
+import { mustFind, withStore } from '../store.js';
 
 interface PairsOptions {
   corpus: string;

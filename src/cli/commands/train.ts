@@ -14,6 +14,7 @@ import { LM_DEFAULTS as D, resolveLmConfig } from '../../train/config.js';
 import { asCliError } from '../errors.js';
 import { CliError, type Register } from '../io.js';
 import { integer, number } from '../options.js';
+import { mustFind } from '../store.js';
 import { type SharedTrainOptions, budgetOf, budgetOptions, runTraining, trainCommand } from '../training.js';
 
 interface LmOptions {
@@ -98,12 +99,7 @@ async function createLmRun(store: Store, o: LmOptions): Promise<number> {
   let corpusId: number | null = null;
   let text: { kind: 'file'; path: string } | undefined;
   if (o.corpus !== undefined) {
-    const row = store.corpora.byName(o.corpus);
-    if (!row) {
-      const known = store.corpora.list().map((c) => c.name);
-      throw new CliError(`no corpus named "${o.corpus}"${known.length ? ` (corpora: ${known.join(', ')})` : ' (add one with: longhand corpus add FILE...)'}`);
-    }
-    corpusId = row.id;
+    corpusId = mustFind(store, o.corpus).id;
   } else {
     const doc = await asCliError(() => importFile(o.text!));
     text = { kind: 'file', path: doc.sourcePath ?? path.resolve(o.text!) };

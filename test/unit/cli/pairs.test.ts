@@ -3,7 +3,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { main } from '../../../src/cli/main.js';
 import { readPairsFile } from '../../../src/text/pairs/read.js';
-import { minedPairs } from '../../../src/worker/seq2seqMining.js';
+import { minedPairs } from '../../../src/train/seq2seq/mining.js';
 import { captureIo, type CapturedIo } from '../../helpers/cli.js';
 import { useTempDir } from '../store/tempDir.js';
 
@@ -47,7 +47,7 @@ describe('longhand pairs', () => {
     const { io } = await run('pairs', '--corpus', 'Novels', '--rule', 'script-dialogue');
     const documents = ['novels/alice.txt', 'novels/great-expectations.txt', 'play.txt'].map((f) => ({ title: f, text: fs.readFileSync(fixture(f), 'utf8') }));
     const lines = jsonLines(io.stdout());
-    expect(lines.map((l) => ({ id: l.id, source: l.source, target: l.target }))).toEqual(minedPairs(documents, 'dialogue').filter((p) => p.id!.includes(':script-dialogue:')));
+    expect(lines.map((l) => ({ id: l.id, source: l.source, target: l.target }))).toEqual(minedPairs(documents.map((d) => d.text), 'dialogue').filter((p) => p.id!.includes(':script-dialogue:')));
     expect(lines[0]).toMatchObject({ document: 'play', speakers: ['ROMEO', 'JULIET'], target: 'Ay me!' });
   });
 
