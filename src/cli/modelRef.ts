@@ -1,12 +1,13 @@
 /**
- * The CLI's `--model` argument: a checkpoint directory, or a run in the store (`run:ID`, or a bare integer that
- * is not a path) whose best checkpoint it names, verified against the sha256 its row recorded. The loaders take
+ * The CLI's `--model` argument: a checkpoint directory, a shipped starter model by name (`starter`,
+ * `starter-dialogue`), or a run in the store (`run:ID`, or a bare integer that is not a path) whose best checkpoint it names, verified against the sha256 its row recorded. The loaders take
  * directories; only the CLI opens the store to resolve a run.
  */
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import type { ModelHandle } from '../generate/handle.js';
 import type { Seq2seqHandle } from '../generate/seq2seq/index.js';
+import { STARTER_MODELS, type StarterModelName, starterModelDir } from '../service/starter.js';
 import { DATABASE_FILE, type RunKind, openStore, resolveDataDir } from '../store/index.js';
 import { toCliError } from './errors.js';
 import type { CliIo } from './io.js';
@@ -28,6 +29,10 @@ const KIND_NAMES: Record<RunKind, string> = { lm: 'a language model', seq2seq: '
 
 export async function resolveModelRef(ref: string, kind: RunKind, options: { env?: NodeJS.ProcessEnv; cwd?: string } = {}): Promise<ModelLocation> {
   const trimmed = ref.trim();
+  // The shipped starter models by name (a folder of that name in the working directory wins).
+  if (trimmed in STARTER_MODELS && !(await exists(path.resolve(options.cwd ?? process.cwd(), trimmed)))) {
+    return { dir: starterModelDir(trimmed as StarterModelName) };
+  }
   const asPath = path.resolve(options.cwd ?? process.cwd(), trimmed);
   const explicitRun = /^run:/i.test(trimmed);
   if (!explicitRun && (await exists(asPath))) return { dir: asPath };

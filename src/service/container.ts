@@ -24,7 +24,9 @@ import { documentHandlers } from './documents.js';
 import { EventBus } from './events.js';
 import { generateHandlers } from './generate.js';
 import { PresetCatalog } from './presets.js';
-import { installStarterCorpus } from './starter.js';
+import { DEFAULT_STARTER_DIR, installStarterCorpus } from './starter.js';
+
+export { DEFAULT_STARTER_DIR };
 import { runHandlers } from './runs.js';
 import { SettingsService, settingsHandlers } from './settings.js';
 import { packageVersion, systemHandlers, type ServiceMode } from './system.js';
@@ -67,7 +69,6 @@ export interface Service {
 }
 
 export const DEFAULT_PRESETS_DIR = fileURLToPath(new URL('../../resources/presets/', import.meta.url));
-export const DEFAULT_STARTER_DIR = fileURLToPath(new URL('../../resources/starter/', import.meta.url));
 
 export function createService(options: ServiceOptions): Service {
   const log = options.log ?? ((level, message) => (level === 'info' ? undefined : console.error(`longhand: ${message}`)));

@@ -6,11 +6,14 @@
  */
 import { randomInt } from 'node:crypto';
 import { promises as fs } from 'node:fs';
-import { LmConfig, Seq2seqConfig, zodMessage, type ApiHandlers, type ApiParsedInput } from '../contract/index.js';
+import { LmConfig, Seq2seqConfig, zodMessage, type ApiHandlers, type ApiParsedInput, type ParentModel } from '../contract/index.js';
 import type { NewRun } from '../store/index.js';
-import { resolveLmConfig, resolveSeq2seqConfig } from '../train/config.js';
+import path from 'node:path';
+import { FINE_TUNE_DEFAULTS, resolveLmConfig, resolveSeq2seqConfig } from '../train/config.js';
+import { SetupError } from '../train/errors.js';
+import { type ParentArchitecture, inheritedSettings, parentArchitecture } from '../train/lm/parentModel.js';
 import type { ServiceContext } from './context.js';
-import { invalid, mapErrors, notFound } from './errors.js';
+import { invalid, mapErrors, notFound, sentence } from './errors.js';
 import { pathProblem } from './importing.js';
 import { toCheckpoint } from './mapping.js';
 import { buildSeries } from './metricSeries.js';
@@ -88,11 +91,15 @@ async function newRun(ctx: ServiceContext, presets: PresetCatalog, input: ApiPar
 
   if (input.kind === 'lm') {
     const corpus = withCorpus(input.corpusId);
-    const parsed = LmConfig.safeParse({ seed: randomInt(0, 2 ** 32 - 1), ...merged });
+    // Fine-tuning: the parent's architecture and the fine-tuning schedule replace the preset's; what the writer
+    // set explicitly stays, and a size that differs from the parent's is refused.
+    const from = input.config?.from;
+    const fineTune = from ? { ...FINE_TUNE_DEFAULTS, ...(await parentSettings(store, from, input.config ?? {})) } : {};
+    const parsed = LmConfig.safeParse({ seed: randomInt(0, 2 ** 32 - 1), ...base, ...fineTune, ...input.config });
     if (!parsed.success) throw invalid(zodMessage(parsed.error, 'runs.start: the merged config'));
     return {
       kind: 'lm',
-      name: input.name ?? `${corpus.name.slice(0, MAX_NAME - 12)} (${label})`,
+      name: input.name ?? `${corpus.name.slice(0, MAX_NAME - 14)} (${from ? 'fine-tuned' : label})`,
       corpusId: corpus.id,
       config: resolveLmConfig(parsed.data),
     };
@@ -109,6 +116,26 @@ async function newRun(ctx: ServiceContext, presets: PresetCatalog, input: ApiPar
     corpusId,
     config: resolveSeq2seqConfig(parsed.data),
   };
+}
+
+/** The architecture of the model a run fine-tunes, checked: it exists, is a language model, and its files are intact. */
+async function parentSettings(store: ServiceContext['store'], from: ParentModel, asked: object): Promise<ParentArchitecture> {
+  let dir: string;
+  let sha256: string | undefined;
+  if (from.kind === 'checkpoint') {
+    const row = store.checkpoints.get(from.checkpointId);
+    const run = row && store.runs.get(row.runId);
+    if (!row || !run) throw notFound('checkpoint', from.checkpointId);
+    if (run.kind !== 'lm') throw invalid(`Checkpoint ${row.id} ("${run.name}") is not a language model; only a language model can be fine-tuned for the editor.`);
+    dir = path.resolve(path.dirname(store.file), row.path);
+    sha256 = row.sha256;
+  } else dir = from.path;
+  try {
+    return inheritedSettings(await parentArchitecture(dir, sha256), asked);
+  } catch (error) {
+    if (error instanceof SetupError) throw invalid(sentence(error.message));
+    throw error;
+  }
 }
 
 async function checkPairsFile(file: string): Promise<void> {

@@ -11,9 +11,20 @@
  */
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import type { ApiHandlers, HandlerContext } from '../contract/index.js';
 import type { Store } from '../store/index.js';
 import type { SettingsService } from './settings.js';
+
+export const DEFAULT_STARTER_DIR = fileURLToPath(new URL('../../resources/starter/', import.meta.url));
+
+/** The shipped models by the names the CLI's `--model` and `--from` take, and their folders in the starter directory. */
+export const STARTER_MODELS = { starter: 'model', 'starter-dialogue': 'dialogue' } as const;
+export type StarterModelName = keyof typeof STARTER_MODELS;
+
+export function starterModelDir(name: StarterModelName, starterDir: string = DEFAULT_STARTER_DIR): string {
+  return path.join(starterDir, STARTER_MODELS[name]);
+}
 
 export const STARTER_SETTING = 'starter';
 export const STARTER_CORPUS = 'Shakespeare (starter)';
@@ -57,7 +68,7 @@ export async function installStarterCorpus(
   const record: StarterRecord = { corpusId, checkpointId: null, installedAt: new Date().toISOString() };
   store.settings.set({ [STARTER_SETTING]: record });
 
-  const modelDir = path.join(starterDir, 'model');
+  const modelDir = starterModelDir('starter', starterDir);
   const hasModel = await fs.stat(path.join(modelDir, 'model.json')).then((s) => s.isFile(), () => false);
   if (!hasModel) return null;
   return async () => {

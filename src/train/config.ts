@@ -25,7 +25,7 @@ type LmConfigType = z.output<typeof LmConfig>;
 type Seq2seqConfigType = z.output<typeof Seq2seqConfig>;
 
 /** A language-model run's settings, resolved: every setting present (the vocabulary size only for word/BPE). */
-export type LmSettings = Required<Omit<LmConfigType, 'vocabSize' | 'text'>> & Pick<LmConfigType, 'vocabSize' | 'text'>;
+export type LmSettings = Required<Omit<LmConfigType, 'vocabSize' | 'text' | 'from'>> & Pick<LmConfigType, 'vocabSize' | 'text' | 'from'>;
 /** An encoder–decoder run's settings, resolved. */
 export type Seq2seqSettings = Required<Omit<Seq2seqConfigType, 'vocabSize'>> & Pick<Seq2seqConfigType, 'vocabSize'>;
 
@@ -39,7 +39,7 @@ const LOOP: Pick<LmSettings, 'patience' | 'divergenceFactor' | 'checkpointEvery'
   decay: 'cosine',
 };
 
-export const LM_DEFAULTS: Omit<LmSettings, 'vocabSize' | 'text'> = {
+export const LM_DEFAULTS: Omit<LmSettings, 'vocabSize' | 'text' | 'from'> = {
   ...LOOP,
   level: 'char',
   embed: 64,
@@ -66,6 +66,30 @@ export const LM_DEFAULTS: Omit<LmSettings, 'vocabSize' | 'text'> = {
   sampleEvery: 500,
   sampleLength: 200,
   sampleTemperature: 0.8,
+};
+
+/**
+ * What changes when a run starts from a trained model (fine-tuning a writer's text, which is small and read in
+ * minutes): a lower peak and a short warm-up, so the parent's knowledge is adjusted rather than overwritten;
+ * frequent validation on the writer's own held-out text, which decides when to stop (patience) and which
+ * checkpoint is best; some dropout, because a novel is little text for a model of the starter's size; and a
+ * five-minute budget. The architecture is the parent's (see src/train/lm/parentModel.ts).
+ */
+export const FINE_TUNE_DEFAULTS: Partial<LmSettings> = {
+  lr: 2e-3,
+  batch: 32,
+  warmupSteps: 20,
+  minLrFraction: 0.1,
+  dropout: 0.1,
+  seq: 128,
+  validationFraction: 0.1,
+  testFraction: 0,
+  budget: { minutes: 5 },
+  evalEvery: 50,
+  evalMaxTokens: 65_536,
+  patience: 4,
+  sampleEvery: 200,
+  checkpointMinutes: 1,
 };
 
 const SEQ2SEQ_COMMON: Omit<Seq2seqSettings, 'vocabSize' | 'pairs' | 'task' | 'copy' | 'maxSourceLen' | 'maxTargetLen' | 'batch'> = {
@@ -106,7 +130,7 @@ export class SettingsError extends RangeError {
 /** `given` over the language-model defaults, checked (throws SettingsError). Undefined values are not given. */
 export function resolveLmConfig(given: unknown = {}): LmSettings {
   const partial = check(LmConfigInput, definedOnly(given));
-  return check(LmConfig, { ...LM_DEFAULTS, ...partial }) as LmSettings;
+  return check(LmConfig, { ...LM_DEFAULTS, ...(partial.from ? FINE_TUNE_DEFAULTS : {}), ...partial }) as LmSettings;
 }
 
 /** `given` (with its pairs and task) over the task's defaults, checked (throws SettingsError). */

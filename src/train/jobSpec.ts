@@ -28,6 +28,8 @@ export const TrainingJobSpec = z.discriminatedUnion('kind', [
     ...base,
     kind: z.literal('lm'),
     config: LmConfig,
+    /** The model to fine-tune (a fresh run with a parent; a resume needs only its own checkpoints). */
+    parent: z.strictObject({ dir: z.string().min(1), sha256: z.string().optional() }).optional(),
     /** A corpus's documents, or a file read for the run alone. */
     text: z.discriminatedUnion('kind', [
       z.strictObject({ kind: z.literal('documents'), documents: z.array(z.string()) }),

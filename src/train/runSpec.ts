@@ -3,6 +3,8 @@
  * (a corpus's documents read from the store; a file's or a pairs file's path, which the job reads), its
  * checkpoint directory and the checkpoints it may resume from.
  */
+import path from 'node:path';
+import type { ParentModel } from '../contract/index.js';
 import type { RunRow, Store } from '../store/index.js';
 import { SetupError } from './errors.js';
 import type { TrainingJobSpec } from './jobSpec.js';
@@ -14,9 +16,11 @@ export function jobSpecFor(store: Store, run: RunRow, recorder: RunRecorder): Tr
   const config = run.config as Record<string, unknown>;
   if (run.kind === 'lm') {
     const file = config.text as { kind: 'file'; path: string } | undefined;
+    const parent = parentOf(store, config.from as ParentModel | undefined);
     return {
       ...base,
       kind: 'lm',
+      ...(parent ? { parent } : {}),
       config: config as TrainingJobSpec['config'] & { seq: number },
       text: file ? { kind: 'file', path: file.path } : { kind: 'documents', documents: documentsOf(store, run.corpusId) },
     };
@@ -31,6 +35,15 @@ export function jobSpecFor(store: Store, run: RunRow, recorder: RunRecorder): Tr
         ? { kind: 'file', path: pairs.path, ...(pairs.validPath ? { validPath: pairs.validPath } : {}) }
         : { kind: 'mined', label: `corpus ${pairs.corpusId}`, documents: documentsOf(store, pairs.corpusId) },
   };
+}
+
+/** Where the parent of a fine-tuning run is (its directory, and the sha256 the store recorded for it). */
+export function parentOf(store: Store, from: ParentModel | undefined): { dir: string; sha256?: string } | undefined {
+  if (!from) return undefined;
+  if (from.kind === 'dir') return { dir: from.path };
+  const row = store.checkpoints.get(from.checkpointId);
+  if (!row) throw new SetupError('the model it starts from was deleted');
+  return { dir: path.resolve(path.dirname(store.file), row.path), sha256: row.sha256 };
 }
 
 function documentsOf(store: Store, corpusId: number | null): string[] {

@@ -7,12 +7,14 @@
  */
 import path from 'node:path';
 import { type Command, InvalidArgumentError, Option } from 'commander';
-import { INIT_SCHEMES, LR_DECAYS } from '../../contract/index.js';
+import { INIT_SCHEMES, LR_DECAYS, type ParentModel } from '../../contract/index.js';
 import type { Store } from '../../store/index.js';
+import { type ParentArchitecture, inheritedSettings, parentArchitecture } from '../../train/lm/parentModel.js';
 import { importFile } from '../../text/import/index.js';
 import { LM_DEFAULTS as D, resolveLmConfig } from '../../train/config.js';
 import { asCliError } from '../errors.js';
-import { CliError, type Register } from '../io.js';
+import { CliError, type CliIo, type Register } from '../io.js';
+import { resolveModelRef } from '../modelRef.js';
 import { integer, number } from '../options.js';
 import { mustFind } from '../store.js';
 import { type SharedTrainOptions, budgetOf, budgetOptions, runTraining, trainCommand } from '../training.js';
@@ -21,7 +23,8 @@ interface LmOptions {
   corpus?: string;
   text?: string;
   name?: string;
-  level: string;
+  from?: string;
+  level?: string;
   vocabSize?: number;
   embed?: number;
   hidden?: number;
@@ -63,7 +66,8 @@ export const registerTrain: Register = (program, io, setExit) => {
     .addOption(new Option('--corpus <name>', 'a corpus of your library').conflicts('text'))
     .option('--text <file>', 'a .txt/.md/.docx/.epub file, imported for this run only')
     .option('--name <name>', 'run name')
-    .addOption(new Option('--level <level>', 'tokens: characters, words or BPE pieces').choices(['char', 'word', 'bpe']).default(D.level))
+    .option('--from <model>', 'fine-tune a trained language model: starter (the shipped prose model), a run id, or a checkpoint folder')
+    .addOption(new Option('--level <level>', `tokens: characters, words or BPE pieces (default ${D.level})`).choices(['char', 'word', 'bpe']))
     .option('--vocab-size <n>', 'vocabulary size for word and bpe', integer)
     .option('--embed <n>', `embedding size (default ${D.embed})`, integer)
     .option('--hidden <n>', `hidden units per layer (default ${D.hidden})`, integer)
@@ -90,12 +94,12 @@ export const registerTrain: Register = (program, io, setExit) => {
     const shared = cmd.optsWithGlobals<SharedTrainOptions & LmOptions>();
     if (shared.resume !== undefined) throw new CliError('--resume continues a run with its own settings: use `longhand train --resume RUN`', 2);
     if ((opts.corpus === undefined) === (opts.text === undefined)) throw new CliError('give the text to train on: --corpus NAME or --text FILE', 2);
-    await runTraining(io, setExit, shared, (store) => createLmRun(store, opts));
+    await runTraining(io, setExit, shared, (store) => createLmRun(store, opts, io));
   });
 };
 
 /** The run row of `train lm`, with its resolved settings; refuses an unknown corpus or an unreadable file before a run exists. */
-async function createLmRun(store: Store, o: LmOptions): Promise<number> {
+async function createLmRun(store: Store, o: LmOptions, io: CliIo): Promise<number> {
   let corpusId: number | null = null;
   let text: { kind: 'file'; path: string } | undefined;
   if (o.corpus !== undefined) {
@@ -104,6 +108,7 @@ async function createLmRun(store: Store, o: LmOptions): Promise<number> {
     const doc = await asCliError(() => importFile(o.text!));
     text = { kind: 'file', path: doc.sourcePath ?? path.resolve(o.text!) };
   }
+  const parent = o.from !== undefined ? await parentOf(store, o.from, io) : undefined;
   const config = await asCliError(() =>
     resolveLmConfig({
       level: o.level,
@@ -131,10 +136,23 @@ async function createLmRun(store: Store, o: LmOptions): Promise<number> {
       checkpointMinutes: o.checkpointMinutes,
       seed: o.seed,
       text,
+      ...(parent ? { ...inheritedSettings(parent.architecture, o), from: parent.from } : {}),
     }),
   );
-  const name = o.name ?? `${o.corpus ?? path.basename(o.text!)} · ${config.level} ${config.hidden}`;
+  const source = o.corpus ?? path.basename(o.text!);
+  const name = o.name ?? (parent ? `${source} (fine-tuned from ${o.from})` : `${source} · ${config.level} ${config.hidden}`);
   return store.runs.create({ kind: 'lm', name, corpusId, config }).id;
+}
+
+/** `--from`: the model and its architecture, checked before a run exists (a missing, damaged or seq2seq model is refused). */
+async function parentOf(store: Store, ref: string, io: CliIo): Promise<{ from: ParentModel; architecture: ParentArchitecture }> {
+  return asCliError(async () => {
+    const at = await resolveModelRef(ref, 'lm', { env: io.env });
+    // A run of this data directory is referred to by its checkpoint row (lineage); anything else by its folder.
+    const row = at.checkpointId !== undefined ? store.checkpoints.get(at.checkpointId) : undefined;
+    const from: ParentModel = row ? { kind: 'checkpoint', checkpointId: row.id } : { kind: 'dir', path: at.dir };
+    return { from, architecture: await parentArchitecture(at.dir, at.expectedSha256) };
+  });
 }
 
 function budgetText(b: { steps: number } | { epochs: number } | { minutes: number }): string {

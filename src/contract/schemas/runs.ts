@@ -74,6 +74,15 @@ const trainingShape = {
   logEvery: intIn(1, 1_000_000).optional(),
 };
 
+/**
+ * The language model a fine-tuning run starts from: one of the library's checkpoints (the prose starter, a
+ * writer's model) or a checkpoint folder. The run takes its architecture; it is the run's lineage.
+ */
+export const ParentModel = z.discriminatedUnion('kind', [
+  z.strictObject({ kind: z.literal('checkpoint'), checkpointId: Id }),
+  z.strictObject({ kind: z.literal('dir'), path: AbsolutePath }),
+]);
+
 /** Where a language model's text comes from when it is not the run's corpus: a file read for the run alone. */
 export const TextSource = z.strictObject({ kind: z.literal('file'), path: AbsolutePath });
 
@@ -91,6 +100,8 @@ const lmShape = {
   sampleTemperature: z.number().positive().max(10).optional(),
   /** A file to train on instead of the run's corpus (`longhand train lm --text FILE`). */
   text: TextSource.optional(),
+  /** Fine-tune this model instead of starting from scratch. */
+  from: ParentModel.optional(),
 };
 
 const seq2seqModelShape = {
@@ -259,6 +270,7 @@ export type Seq2seqModelConfig = z.infer<typeof Seq2seqModelConfig>;
 export type Seq2seqConfig = z.infer<typeof Seq2seqConfig>;
 export type PairsSource = z.infer<typeof PairsSource>;
 export type TextSource = z.infer<typeof TextSource>;
+export type ParentModel = z.infer<typeof ParentModel>;
 export type LmConfigInput = z.infer<typeof LmConfigInput>;
 export type Seq2seqModelConfigInput = z.infer<typeof Seq2seqModelConfigInput>;
 export type LrDecay = z.infer<typeof LrDecay>;

@@ -10,17 +10,12 @@ import path from 'node:path';
 import { z } from 'zod';
 import { tf } from '../../compute/tf.js';
 import { CheckpointError, errorMessage } from './errors.js';
+import { weightSpecsSchema } from './metadata.js';
 
 export const MODEL_FILE = 'model.json';
 export const WEIGHTS_FILE = 'weights.bin';
 
-const weightSpecSchema = z.looseObject({
-  name: z.string(),
-  shape: z.array(z.number().int().nonnegative()),
-  dtype: z.enum(['float32', 'int32', 'bool', 'string', 'complex64']),
-  quantization: z.looseObject({ dtype: z.enum(['uint8', 'uint16', 'float16']) }).optional(),
-});
-export const weightSpecsSchema = z.array(weightSpecSchema);
+export { weightSpecsSchema };
 
 const modelJsonSchema = z.looseObject({
   modelTopology: z.record(z.string(), z.unknown()),

@@ -20,11 +20,11 @@ import { CheckpointError, errorMessage } from './errors.js';
 import { MODEL_FILE, WEIGHTS_FILE, modelJsonText, weightSpecBytes } from './fileIO.js';
 import { artifactsToLanguageModel, languageModelToArtifacts } from './layersModel.js';
 import { type LmCheckpointMeta, type LmMetadataJson, parseLmMetadata } from './lmMetadata.js';
-import { CHECKPOINT_FORMAT, CHECKPOINT_VERSION, decodeMetrics, encodeMetrics } from './metadata.js';
+import { CHECKPOINT_FORMAT, CHECKPOINT_VERSION, TOKENIZER_FILE, decodeMetrics, encodeMetrics } from './metadata.js';
 import type { CheckpointDigest } from './manifest.js';
 import { verifyCheckpointDir } from './verify.js';
 
-export const TOKENIZER_FILE = 'tokenizer.json';
+export { TOKENIZER_FILE };
 export const OPTIMIZER_FILE = 'optimizer.bin';
 
 export interface OptimizerState<T extends tf.Tensor = tf.Tensor> {

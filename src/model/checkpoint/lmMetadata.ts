@@ -6,9 +6,8 @@
 import { z } from 'zod';
 import type { LanguageModelConfig } from '../types.js';
 import { CheckpointError, errorMessage } from './errors.js';
-import { weightSpecsSchema } from './fileIO.js';
 import { isCheckpointFileName } from './manifest.js';
-import { CHECKPOINT_FORMAT, CHECKPOINT_VERSION, headerSchema, metricsSchema } from './metadata.js';
+import { CHECKPOINT_FORMAT, CHECKPOINT_VERSION, headerSchema, metricsSchema, weightSpecsSchema } from './metadata.js';
 import { fileManifestSchema } from './verify.js';
 
 const configSchema = z.object({

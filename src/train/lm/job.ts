@@ -3,8 +3,20 @@ import { weightEntries } from '../../model/weights.js';
 import { type LmSettings, resolveLmConfig, settingsOrSetupError } from '../config.js';
 import type { PreparedTask, TrainingKind } from '../kind.js';
 import type { LmJobSpec } from '../jobSpec.js';
+import { type LoadedLanguageModelCheckpoint, loadLanguageModelCheckpoint } from '../../model/checkpoint/index.js';
+import { SetupError } from '../errors.js';
 import { loadText } from './corpus.js';
 import { type LmResumePoint, createLanguageModelTask, loadLmResumePoint } from './setup.js';
+
+/** The parent's files, verified; SetupError (one line) when they are gone or damaged. */
+async function loadParent(parent: { dir: string; sha256?: string | undefined }): Promise<LoadedLanguageModelCheckpoint> {
+  try {
+    return await loadLanguageModelCheckpoint(parent.dir, parent.sha256 !== undefined ? { expectedSha256: parent.sha256 } : {});
+  } catch (error) {
+    if (error instanceof Error && error.name === 'CheckpointError') throw new SetupError(`the model it starts from cannot be used: ${error.message.split('\n')[0]}`);
+    throw error;
+  }
+}
 
 export const lmKind: TrainingKind<LmJobSpec, LmResumePoint> = {
   testAtEnd: true,
@@ -12,14 +24,17 @@ export const lmKind: TrainingKind<LmJobSpec, LmResumePoint> = {
   async prepare(spec, point): Promise<PreparedTask> {
     let text: Awaited<ReturnType<typeof loadText>>;
     let settings: LmSettings;
+    let parent: LoadedLanguageModelCheckpoint | null = null;
     try {
       settings = settingsOrSetupError(() => resolveLmConfig(spec.config));
       text = await loadText(spec.text);
+      // A resumed fine-tuning run has everything in its own checkpoint; a fresh one starts from its parent.
+      if (!point && spec.parent) parent = await loadParent(spec.parent);
     } catch (error) {
       point?.dispose();
       throw error;
     }
-    const task = createLanguageModelTask(settings, text.documents, text.sha256, point);
+    const task = createLanguageModelTask(settings, text.documents, text.sha256, point, parent);
     const parameters = weightEntries(task.model.weights).reduce((n, [, v]) => n + v.size, 0);
     return { task, settings, vocabSize: task.model.config.vocabSize, parameters, warnings: [] };
   },

@@ -5,6 +5,7 @@
 import { tf } from '../../compute/tf.js';
 import { type LoadedLanguageModelCheckpoint, loadLanguageModelCheckpoint } from '../../model/checkpoint/index.js';
 import { LanguageModel } from '../../model/languageModel.js';
+import { combineSeeds } from '../../model/rng.js';
 import { weightEntries } from '../../model/weights.js';
 import { type Tokenizer, tokenizerFromJson } from '../../text/tokenizers/index.js';
 import type { ResumePoint } from '../checkpointDir.js';
@@ -12,6 +13,7 @@ import { type LmSettings, splitOf } from '../config.js';
 import { SetupError, UnusableCheckpointError, oneLine } from '../errors.js';
 import type { OptimizerState } from '../optimizer.js';
 import { encodeCorpus, splitTokens, trainCorpusTokenizer } from './data.js';
+import { adoptParent, disposeParent } from './adopt.js';
 import { initialWeights } from './init.js';
 import { type LmTrainState, LanguageModelTask, resumeStateOf } from './task.js';
 
@@ -34,8 +36,9 @@ export async function loadLmResumePoint(dir: string, sha256?: string): Promise<L
 }
 
 /**
- * The task for `documents` (whose sha256 is `corpusSha256`): a new tokenizer and model, or the checkpoint's
- * tokenizer, weights, Adam state and sampler state. Takes ownership of `resume` (disposed in every case).
+ * The task for `documents` (whose sha256 is `corpusSha256`): a new tokenizer and model, the checkpoint's
+ * tokenizer, weights, Adam state and sampler state (a resume), or the parent's model and tokenizer grown for the
+ * text's new characters (./adopt.ts: fine-tuning). Takes ownership of `resume` and `parent` (disposed in every case).
  * Throws SetupError for text it cannot train on.
  */
 export function createLanguageModelTask(
@@ -43,6 +46,7 @@ export function createLanguageModelTask(
   documents: readonly string[],
   corpusSha256: string,
   resume: LmResumePoint | null,
+  parent: LoadedLanguageModelCheckpoint | null = null,
 ): LanguageModelTask {
   let model: LanguageModel | null = null;
   try {
@@ -55,6 +59,14 @@ export function createLanguageModelTask(
       }
       tokenizer = tokenizerFromJson(resume.loaded.tokenizerJson);
       model = LanguageModel.fromWeights(resume.loaded.config, resume.loaded.weights);
+    } else if (parent) {
+      const adopted = adoptParent(parent, documents, combineSeeds(config.seed, 7), config.dropout);
+      tokenizer = adopted.tokenizer;
+      try {
+        model = LanguageModel.fromWeights(adopted.config, adopted.weights);
+      } finally {
+        tf.dispose(weightEntries(adopted.weights).map(([, w]) => w));
+      }
     } else {
       if (documents.every((d) => d.trim() === '')) throw new SetupError('the training text is empty');
       try {
@@ -91,6 +103,7 @@ export function createLanguageModelTask(
   } finally {
     model?.dispose();
     resume?.dispose();
+    if (parent) disposeParent(parent);
   }
 }
 

@@ -147,4 +147,61 @@ describe('longhand train', () => {
     expect(again.code).toBe(1);
     expect(again.io.stderr()).toMatch(/run \d+ is finished; only interrupted/);
   });
+
+  it('fine-tunes with --from a checkpoint folder or a run, taking the parent\'s architecture and recording it', async () => {
+    const parentDir = path.join(dir(), 'parent');
+    const parent = await run(['train', 'lm', '--text', TEXT, ...TINY, '--steps', '3', '--json', '--out', parentDir]);
+    expect(parent.code).toBe(0);
+    const parentRun = parent.lines().at(-1)!.runId as number;
+
+    const fromDir = await run(['train', 'lm', '--text', TEXT, '--from', parentDir, '--steps', '3', '--eval-tokens', '500', '--sample-every', '0', '--backend', 'cpu', '--json']);
+    expect(fromDir.io.stderr()).toBe('');
+    expect(fromDir.lines().at(-1)).toMatchObject({ type: 'result', status: 'finished', step: 3 });
+    const fromRun = await run(['train', 'lm', '--text', TEXT, '--from', String(parentRun), '--steps', '2', '--eval-tokens', '500', '--sample-every', '0', '--backend', 'cpu', '--json']);
+    expect(fromRun.code).toBe(0);
+    const store = openStore(home());
+    try {
+      const [a, b] = [fromDir.lines().at(-1)!.runId, fromRun.lines().at(-1)!.runId].map((id) => store.runs.get(id as number)!.config);
+      expect(a).toMatchObject({ from: { kind: 'dir', path: parentDir }, embed: 8, hidden: 16, lr: 0.002 });
+      expect(b!.from).toEqual({ kind: 'checkpoint', checkpointId: store.checkpoints.best(parentRun)!.id });
+    } finally {
+      store.close();
+    }
+  });
+
+  it('refuses --from a missing, damaged or seq2seq model, and a level its parent does not have: one line, nothing written', async () => {
+    const parentDir = path.join(dir(), 'parent');
+    expect((await run(['train', 'lm', '--text', TEXT, ...TINY, '--steps', '2', '--out', parentDir])).code).toBe(0);
+    const damaged = path.join(dir(), 'damaged');
+    fs.cpSync(parentDir, damaged, { recursive: true });
+    fs.appendFileSync(path.join(damaged, 'weights.bin'), 'x');
+    const seq2seq = path.join(dir(), 'dialogue');
+    const pairs = fileURLToPath(new URL('../../fixtures/seq2seq/dialogue.tsv', import.meta.url));
+    expect((await run(['train', 'seq2seq', '--pairs', pairs, '--task', 'dialogue', '--embed', '8', '--hidden', '8', '--steps', '1', '--backend', 'cpu', '--out', seq2seq])).code).toBe(0);
+    const runsBefore = (() => {
+      const store = openStore(home());
+      try {
+        return store.runs.list().length;
+      } finally {
+        store.close();
+      }
+    })();
+    for (const [from, extra, message] of [
+      [path.join(dir(), 'nothing'), [], /is not a Longhand checkpoint/],
+      [damaged, [], /the parent model cannot be used: .*weights\.bin/],
+      [seq2seq, [], /holds a seq2seq model; only a language model can be fine-tuned/],
+      [parentDir, ['--level', 'word'], /reads text as characters; a fine-tuned model keeps its parent's level \(asked for word\)/],
+    ] as const) {
+      const { code, io } = await run(['train', 'lm', '--text', TEXT, '--from', from, ...extra, '--steps', '2', '--backend', 'cpu']);
+      expect({ from, code }).toEqual({ from, code: 1 });
+      expect(io.stderr()).toMatch(message);
+      expect(io.stderr().trim().split('\n')).toHaveLength(1);
+    }
+    const store = openStore(home());
+    try {
+      expect(store.runs.list()).toHaveLength(runsBefore);
+    } finally {
+      store.close();
+    }
+  });
 });
