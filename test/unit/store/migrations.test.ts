@@ -88,6 +88,26 @@ describe('migrations', () => {
     expect(tablesOf(file)).toEqual(TABLES);
   });
 
+  it('stores an older CLI run\'s split tuple in the contract\'s shape (validationFraction, testFraction)', () => {
+    const file = path.join(dir(), 'v3-runs.sqlite');
+    const old = new Database(file);
+    migrate(old, MIGRATIONS.slice(0, 3));
+    const insert = old.prepare("INSERT INTO runs (kind, name, config, created_at, updated_at) VALUES (?, ?, ?, '2024', '2024')");
+    insert.run('lm', 'old cli', JSON.stringify({ hidden: 128, split: [0.8, 0.15, 0.05], budget: { steps: 3 } }));
+    insert.run('lm', 'new shape', JSON.stringify({ hidden: 64, validationFraction: 0.1, testFraction: 0 }));
+    insert.run('seq2seq', 'pairs', JSON.stringify({ task: 'dialogue', split: 'kept as it is' }));
+    old.close();
+
+    const store = openDatabase(file);
+    const configs = store.runs.list().map((r) => [r.name, r.config]);
+    store.close();
+    expect(Object.fromEntries(configs)).toEqual({
+      'old cli': { hidden: 128, validationFraction: 0.15, testFraction: 0.05, budget: { steps: 3 } },
+      'new shape': { hidden: 64, validationFraction: 0.1, testFraction: 0 },
+      pairs: { task: 'dialogue', split: 'kept as it is' },
+    });
+  });
+
   it('opens an up-to-date database again without changes to its schema', () => {
     const file = path.join(dir(), 'twice.sqlite');
     openDatabase(file).close();
