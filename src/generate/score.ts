@@ -13,6 +13,9 @@
  * counts the characters of the word it stands for, not of "<unk>". That makes bits_per_char comparable
  * across char, word and BPE models on the same text.
  *
+ * The text is read in plain typography (straight quotes, one dash: src/text/typography.ts), as every model
+ * learned it.
+ *
  * Characters a char or BPE vocabulary lacks are an UnknownTokensError naming them (a score of different text
  * would be misleading); a word vocabulary maps unknown words to `<unk>` as it did in training.
  */
@@ -21,6 +24,7 @@ import type { LanguageModel } from '../model/languageModel.js';
 import type { LayerState } from '../model/types.js';
 import type { Tokenizer } from '../text/tokenizers/index.js';
 import { isWordPiece, wordPieces } from '../text/tokenizers/pretokenize.js';
+import { plainTypography } from '../text/typography.js';
 import { disposeState } from './session.js';
 
 export interface ScoreResult {
@@ -46,7 +50,8 @@ export function encodeForScoring(tokenizer: Tokenizer, text: string): number[] {
   return tokenizer.encode(text, { onUnknown: tokenizer.level === 'word' ? 'unk' : 'throw' });
 }
 
-export function score(model: LanguageModel, tokenizer: Tokenizer, text: string, options: ScoreOptions = {}): ScoreResult {
+export function score(model: LanguageModel, tokenizer: Tokenizer, original: string, options: ScoreOptions = {}): ScoreResult {
+  const text = plainTypography(original);
   const chunk = options.chunkTokens ?? 256;
   if (!Number.isInteger(chunk) || chunk < 1) throw new RangeError(`chunkTokens must be a positive integer (got ${chunk})`);
   const ids = encodeForScoring(tokenizer, text);

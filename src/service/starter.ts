@@ -28,7 +28,7 @@ export function starterModelDir(name: StarterModelName, starterDir: string = DEF
 
 export const STARTER_SETTING = 'starter';
 export const STARTER_CORPUS = 'Shakespeare (starter)';
-export const STARTER_MODEL = 'Starter: Shakespeare';
+export const STARTER_MODEL = 'Starter prose';
 const TEXT_FILE = /\.(txt|md)$/i;
 
 export interface StarterRecord {
