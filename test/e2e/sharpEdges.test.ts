@@ -56,8 +56,8 @@ describe('sharp edges', () => {
     const { page } = app;
     await until(async () => (await app.api.checkpoints.list()).checkpoints.length, (n) => n > 0, 'the starter model');
     const training = await showPane(page, 'Training');
-    await training.getByRole('button', { name: 'Starter: Shakespeare' }).click();
-    const card = training.getByRole('region', { name: 'Starter: Shakespeare' });
+    await training.getByRole('button', { name: 'Starter prose' }).click();
+    const card = training.getByRole('region', { name: 'Starter prose' });
     await card.getByText(/^Step 5,391/).waitFor();
     expect(await card.getByText('Waiting for the first step…').count()).toBe(0);
     expect(await card.locator('dd').allTextContents()).toEqual(['1.252', '1.416']);

@@ -28,7 +28,7 @@ describe('the first-run welcome', () => {
     const { page } = app;
     await welcome().waitFor();
     const text = (await welcome().textContent()) ?? '';
-    expect(text).toContain('starter model trained on Shakespeare');
+    expect(text).toContain('starter model trained on two dozen public-domain novels');
     expect(text).toContain('import your writing in the Library');
     expect(text).toContain('Everything stays on this computer');
     expect(await welcome().getByRole('button').allTextContents()).toEqual(['Import my writing', 'Got it']);

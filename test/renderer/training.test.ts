@@ -151,7 +151,7 @@ describe('run cards after the end', () => {
   const loss = (name: string) => screen.getByText(name).nextElementSibling!.textContent;
 
   it('shows an imported model (the starter) with the figures its checkpoint has, not "Waiting for the first step…"', async () => {
-    const starter = run({ id: 7, name: 'Starter: Shakespeare', status: 'finished', corpusId: null, progress: null });
+    const starter = run({ id: 7, name: 'Starter prose', status: 'finished', corpusId: null, progress: null });
     const saved = checkpoint({ step: 5391, metrics: { epoch: 10.98, lr: 0.00024, tokens: 11_040_768, trainLoss: 1.2516, valLoss: 1.4164 } });
     await showRun(starter, { 'runs.get': () => ({ run: starter, checkpoints: [saved], samples: [] }), 'runs.metrics': noMetrics });
     expect(screen.queryByText('Waiting for the first step…')).toBeNull();

@@ -37,7 +37,7 @@ describe('First-run welcome', () => {
     const panel = welcomePanel();
     expect(panel).toBeInTheDocument();
     expect(screen.getByRole('region', { name: 'Editor' })).toContainElement(panel);
-    expect(panel).toHaveTextContent(/starter model trained on Shakespeare/);
+    expect(panel).toHaveTextContent(/starter model trained on two dozen public-domain novels/);
     expect(panel).toHaveTextContent(/import your writing in the Library, train a model on it in Training/);
     expect(panel).toHaveTextContent(/Everything stays on this computer/);
     // Every control has its own name; the draft is still there to write in.

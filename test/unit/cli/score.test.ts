@@ -50,6 +50,19 @@ describe('longhand score', () => {
     expect(crlf.nll).toBeCloseTo(json.nll!, 9);
   });
 
+  it('--model starter addresses the shipped starter model; curly quotes and -- score as the plain typography it learned', async () => {
+    const plain = path.join(root, 'plain.txt');
+    const curly = path.join(root, 'curly.txt');
+    await fs.writeFile(plain, '"Yes," she said \u2014 and I can\'t wait.');
+    await fs.writeFile(curly, '\u201CYes,\u201D she said -- and I can\u2019t wait.');
+    const a = await run(['--model', 'starter', '--text', plain, '--json']);
+    const b = await run(['--model', 'starter', '--text', curly, '--json']);
+    expect(a.err).toBe('');
+    const [pa, pb] = [JSON.parse(a.out) as Record<string, unknown>, JSON.parse(b.out) as Record<string, unknown>];
+    expect(path.resolve(String(pa.model))).toBe(path.resolve('resources/starter/model'));
+    expect(pb).toEqual(pa);
+  });
+
   it('prints a readable summary', async () => {
     const result = await run(['--model', dir, '--text', path.join(root, 'text.txt')]);
     expect(result.code).toBe(0);
