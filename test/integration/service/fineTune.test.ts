@@ -94,6 +94,23 @@ describe('fine-tuning through the service', () => {
     expect((await api.runs.list({})).runs).toHaveLength(runs);
   });
 
+  it('a run that ends calibrates the speed of its model size here, which later estimates use', async () => {
+    const input = { kind: 'lm' as const, corpusId, preset: 'small', config: { budget: { epochs: 100 } } };
+    expect((await api.runs.estimate(input)).basis).toBe('documented');
+    const run = await api.runs.start({ ...input, config: { budget: { steps: 3 } } });
+    await waitForStatus(t, run.id, 'finished');
+    // Three quick steps say nothing about speed; a run of 100 steps in 20 s does (its progress as the recorder keeps it).
+    expect((await api.runs.estimate(input)).basis).toBe('documented');
+    const { store } = t.service;
+    store.runs.setProgress(run.id, { ...store.runs.progress(run.id), step: 100, elapsedSeconds: 20 });
+    t.service.events.emit({ name: 'run.status', payload: { runId: run.id, status: 'finished' } });
+    const estimate = await api.runs.estimate(input);
+    expect(estimate).toMatchObject({ basis: 'measured', tokensPerSecond: (100 * 32 * 64) / 20, backend: 'cpu' });
+    expect(estimate.seconds).toBe(Math.round((100 * 18) / 10240));
+    // Another size on the same backend is scaled from it.
+    expect((await api.runs.estimate({ ...input, config: { ...input.config, hidden: 512 } })).basis).toBe('scaled');
+  });
+
   it('starts from the starter this build ships, recorded as its folder with its name', async () => {
     const starter = fs.mkdtempSync(path.join(tempHome(), 'starter-'));
     fs.cpSync(parentCheckpointDir, path.join(starter, 'model'), { recursive: true });
