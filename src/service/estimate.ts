@@ -35,13 +35,14 @@ export function estimateSeconds(budget: Budget, size: DataSize, tokensPerSecond:
   return Math.round(tokens / tokensPerSecond);
 }
 
+/** A run's estimate; a minutes budget takes its minutes whatever the speed, so it has no basis. */
 export function runEstimate(budget: Budget, size: DataSize, backend: string | null, speed: Speed | null): RunEstimate {
-  const seconds = speed ? estimateSeconds(budget, size, speed.tokensPerSecond) : 'minutes' in budget ? budget.minutes * 60 : null;
+  const timed = 'minutes' in budget;
   return {
-    seconds,
+    seconds: timed ? budget.minutes * 60 : speed ? estimateSeconds(budget, size, speed.tokensPerSecond) : null,
     backend,
     tokensPerSecond: speed ? Math.round(speed.tokensPerSecond) : null,
-    basis: speed?.basis ?? null,
+    basis: timed ? null : (speed?.basis ?? null),
     tokensPerEpoch: size.tokensPerEpoch,
   };
 }

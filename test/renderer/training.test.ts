@@ -330,21 +330,20 @@ describe('starting from a model', () => {
 
   it('shows the estimate of the run the form describes, asked again when the budget changes', async () => {
     const { fake } = await pane({
-      'runs.estimate': (input) => ({
-        seconds: input.config?.budget && 'minutes' in input.config.budget ? input.config.budget.minutes * 60 : 300,
-        backend: 'wasm',
-        tokensPerSecond: 8000,
-        basis: 'measured',
-        tokensPerEpoch: 45_000,
-      }),
+      'runs.estimate': (input) => {
+        const budget = input.config?.budget;
+        if (budget && 'steps' in budget) return { seconds: budget.steps / 2, backend: 'wasm', tokensPerSecond: 8000, basis: 'measured', tokensPerEpoch: 45_000 };
+        return { seconds: 300, backend: 'wasm', tokensPerSecond: 8000, basis: null, tokensPerEpoch: 45_000 };
+      },
     });
     await new Promise((r) => setTimeout(r, 400));
-    expect(await screen.findByText('This run: about 5 min on wasm (at the speed measured here).')).toBeInTheDocument();
+    expect(await screen.findByText('This run: about 5 min on wasm.')).toBeInTheDocument();
     expect(fake.inputs('runs.estimate').at(-1)).toEqual({ kind: 'lm', corpusId: 1, preset: 'quick-adapt', config: { from: { kind: 'starter' } } });
     await fireEvent.click(screen.getByRole('checkbox', { name: 'Advanced settings' }));
-    await fireEvent.change(screen.getByRole('spinbutton', { name: 'Budget' }), { target: { value: '12' } });
+    await fireEvent.change(screen.getByRole('combobox', { name: 'Budget unit' }), { target: { value: 'steps' } });
+    await fireEvent.change(screen.getByRole('spinbutton', { name: 'Budget' }), { target: { value: '240' } });
     await new Promise((r) => setTimeout(r, 400));
-    expect(await screen.findByText('This run: about 12 min on wasm (at the speed measured here).')).toBeInTheDocument();
+    expect(await screen.findByText('This run: about 2 min on wasm (at the speed measured here).')).toBeInTheDocument();
   });
 
   it('estimates encoder–decoder runs with the advanced budget, and the presets for the chosen corpus', async () => {

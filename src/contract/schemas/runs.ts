@@ -204,6 +204,7 @@ export const RunEstimate = z.object({
   backend: z.string().nullable(),
   /** Training tokens per second assumed (target tokens for encoder–decoders). */
   tokensPerSecond: z.number().positive().nullable(),
+  /** Null when there is no speed, or the budget is a time (it takes its minutes whatever the speed). */
   basis: z.enum(ESTIMATE_BASES).nullable(),
   /** Tokens one pass over the data trains on. */
   tokensPerEpoch: z.number().nonnegative(),
