@@ -4,8 +4,8 @@
  * encoder–decoder's pairs, read from their file or mined from the corpus exactly as the job will (a file that
  * cannot be read, or a corpus with no pairs for the task, is a one-line ValidationError before a run exists).
  *
- * Mining reads the whole corpus (a novel takes a few hundred milliseconds), so what it found is kept per corpus
- * state and task.
+ * Mining reads the whole corpus (a novel takes a few hundred milliseconds) and a pairs file can be long, so what
+ * was found is kept per corpus state and task, or per file state (modification time and size).
  */
 import { promises as fs } from 'node:fs';
 import type { PairsSource, Seq2seqTask } from '../contract/index.js';
@@ -30,7 +30,8 @@ const MAX_CACHED = 16;
 
 export class RunData {
   readonly #store: Store;
-  readonly #mined = new Map<string, PairsSize>();
+  /** What was found per pairs file state, or per corpus state and task. */
+  readonly #cache = new Map<string, PairsSize>();
 
   constructor(store: Store) {
     this.#store = store;
@@ -39,15 +40,20 @@ export class RunData {
   /** The pairs a run would train on, checked; ValidationError (one line) when there are none or they cannot be read. */
   async pairs(source: PairsSource, task: Seq2seqTask): Promise<PairsSize> {
     if (source.kind === 'file') {
+      // A file is read again only when it changed (the Training pane asks for estimates as the form changes).
+      const stamp = await Promise.all([source.path, source.validPath].map((f) => (f ? fs.stat(f).then((s) => `${s.mtimeMs}:${s.size}`, () => 'none') : '')));
+      const key = `file|${source.path}|${source.validPath ?? ''}|${stamp.join('|')}`;
+      const known = this.#cache.get(key);
+      if (known) return known;
       const pairs = await readChecked(source.path);
       if (source.validPath) await readChecked(source.validPath);
       if (pairs.length === 0) throw invalid(`The pairs file ${source.path} holds no pairs.`);
-      return sizeOf(pairs);
+      return this.#keep(key, sizeOf(pairs));
     }
     const corpus = this.#store.corpora.get(source.corpusId);
     const stats = this.#store.corpora.stats(source.corpusId);
-    const key = `${source.corpusId}|${task}|${stats.documents}|${stats.characters}|${stats.bytes}`;
-    const known = this.#mined.get(key);
+    const key = `mined|${source.corpusId}|${task}|${stats.documents}|${stats.characters}|${stats.bytes}`;
+    const known = this.#cache.get(key);
     if (known) return known;
     const documents = this.#store.documents.listWithText(source.corpusId).map((d) => d.text);
     let size: PairsSize;
@@ -57,8 +63,12 @@ export class RunData {
       if (error instanceof SetupError) throw invalid(sentence(`${corpus ? `“${corpus.name}”: ` : ''}${error.message}`));
       throw error;
     }
-    if (this.#mined.size >= MAX_CACHED) this.#mined.delete(this.#mined.keys().next().value!);
-    this.#mined.set(key, size);
+    return this.#keep(key, size);
+  }
+
+  #keep(key: string, size: PairsSize): PairsSize {
+    if (this.#cache.size >= MAX_CACHED) this.#cache.delete(this.#cache.keys().next().value!);
+    this.#cache.set(key, size);
     return size;
   }
 }

@@ -3,7 +3,7 @@
  * report comes from there), the data directory, versions, and presets with time estimates for this machine.
  */
 import { readFileSync } from 'node:fs';
-import type { ApiHandlers, SystemReport } from '../contract/index.js';
+import type { ApiHandlers, LmConfig, Seq2seqModelConfig, SystemReport } from '../contract/index.js';
 import { sqliteVersion } from '../store/index.js';
 import type { BackendInfo } from '../worker/protocol.js';
 import type { ServiceContext } from './context.js';
@@ -76,15 +76,15 @@ export function systemHandlers(ctx: ServiceContext, deps: SystemDeps): Pick<ApiH
       const unavailable = new Set((info?.candidates ?? []).filter((c) => c.ok === false).map((c) => c.name));
       // Language models are estimated for the corpus's characters; encoder–decoders for typical pairs (what a
       // corpus yields depends on the task: the Training pane asks runs.estimate for the run it would start).
-      const sizeFor = (k: 'lm' | 'seq2seq', config: Parameters<typeof lmDataSize>[0]) => (corpus && k === 'lm' ? lmDataSize(config, corpus) : undefined);
+      const sizeFor = (k: 'lm' | 'seq2seq', config: LmConfig | Seq2seqModelConfig) => (corpus && k === 'lm' ? lmDataSize(config as LmConfig, corpus) : undefined);
       const estimator = {
         backend: info?.chosen ?? null,
         unavailable,
-        speed: (k: 'lm' | 'seq2seq', config: Parameters<ThroughputBook['speed']>[1], backend: string) =>
+        speed: (k: 'lm' | 'seq2seq', config: LmConfig | Seq2seqModelConfig, backend: string) =>
           deps.throughput.speed(k, config, backend, deps.presets.documented(k, config, backend)),
       };
       return {
-        presets: deps.presets.list(kind, sizeFor as Parameters<PresetCatalog['list']>[1], estimator),
+        presets: deps.presets.list(kind, sizeFor, estimator),
         backend: info?.chosen ?? null,
         starter: deps.hasStarter ? { name: STARTER_MODEL } : null,
       };
