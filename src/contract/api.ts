@@ -40,6 +40,7 @@ export const apiTable = {
   'documents.addToCorpus': def(D.DocumentsAddToCorpusInput, D.DocumentsAddToCorpusOutput, 'Copy a draft into a corpus as a training document.'),
 
   'runs.start': def(R.RunsStartInput, R.Run, 'Queue a language-model or seq2seq training run.'),
+  'runs.estimate': def(R.RunsStartInput, R.RunEstimate, 'How long runs.start with this input would train here.'),
   'runs.pause': def(R.RunIdInput, R.Run, 'Pause a running run after its current step (checkpointed).'),
   'runs.resume': def(R.RunIdInput, R.Run, 'Resume a paused or interrupted run.'),
   'runs.cancel': def(R.RunIdInput, R.Run, 'Stop a run for good; its checkpoints stay.'),

@@ -7,12 +7,13 @@
  * Transports (Electron IPC, the browser-mode WebSocket, the CLI's in-process transport) each get their own
  * request handler from `createRequestHandler()` and forward `events`.
  */
-import { promises as fs } from 'node:fs';
+import { existsSync, promises as fs } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createRequestHandler, type ApiHandlers, type RequestHandler } from '../contract/index.js';
 import { cleanStaleTemporaries } from '../model/checkpoint/directory.js';
 import { INTERRUPTED_REASON, openStore, type RunRow, type Store } from '../store/index.js';
+import { runProgressOf } from '../train/recorder.js';
 import { RunLockedError, acquireRunLock } from '../train/runLock.js';
 import type { SpawnWorker } from '../worker/channel.js';
 import { WorkerHost } from '../worker/host.js';
@@ -23,13 +24,16 @@ import { corporaHandlers } from './corpora.js';
 import { documentHandlers } from './documents.js';
 import { EventBus } from './events.js';
 import { generateHandlers } from './generate.js';
+import { toRun } from './mapping.js';
 import { PresetCatalog } from './presets.js';
-import { DEFAULT_STARTER_DIR, installStarterCorpus } from './starter.js';
+import { RunData } from './runData.js';
+import { DEFAULT_STARTER_DIR, installStarterCorpus, starterModelDir } from './starter.js';
+import { ThroughputBook } from './throughput.js';
 
 export { DEFAULT_STARTER_DIR };
 import { runHandlers } from './runs.js';
 import { SettingsService, settingsHandlers } from './settings.js';
-import { packageVersion, systemHandlers, type ServiceMode } from './system.js';
+import { backendInfo, packageVersion, systemHandlers, type ServiceMode } from './system.js';
 import { TrainingScheduler } from './training.js';
 
 export interface ServiceOptions {
@@ -106,6 +110,10 @@ export function createService(options: ServiceOptions): Service {
       log,
     };
     const settings = new SettingsService(ctxStore);
+    const starterDir = options.starterDir === undefined ? DEFAULT_STARTER_DIR : options.starterDir;
+    const hasStarter = starterDir !== null && existsSync(path.join(starterModelDir('starter', starterDir), 'model.json'));
+    const throughput = new ThroughputBook(ctxStore);
+    recordThroughput(ctx, throughput);
     const scheduler = new TrainingScheduler(ctx, (ids) => settings.forgetCheckpoints(ids));
     training = scheduler;
     worker = new WorkerHost({
@@ -122,13 +130,19 @@ export function createService(options: ServiceOptions): Service {
     handlers = {
       ...corporaHandlers(ctx),
       ...documentHandlers(ctx),
-      ...runHandlers(ctx, { presets, training: scheduler }),
+      ...runHandlers(ctx, {
+        presets,
+        training: scheduler,
+        throughput,
+        data: new RunData(ctxStore),
+        starterDir: hasStarter ? starterDir : null,
+        backend: async () => (await backendInfo(ctx))?.chosen ?? null,
+      }),
       ...checkpointHandlers(ctx, settings),
       ...generateHandlers(ctx, settings),
       ...settingsHandlers(settings),
-      ...systemHandlers(ctx, { mode: options.mode, version: options.version ?? packageVersion(), presets, nativeBinding: options.nativeBinding }),
+      ...systemHandlers(ctx, { mode: options.mode, version: options.version ?? packageVersion(), presets, throughput, hasStarter, nativeBinding: options.nativeBinding }),
     };
-    const starterDir = options.starterDir === undefined ? DEFAULT_STARTER_DIR : options.starterDir;
     const installModel = starterDir ? await installStarterCorpus(ctxStore, settings, handlers, starterDir, (m) => log('info', m)) : null;
     worker.start();
     if (installModel) starterInstall = worker.ready().then(installModel, () => {});
@@ -214,4 +228,20 @@ async function cleanModels(modelsDir: string, log: NonNullable<ServiceOptions['l
       log('warn', `could not clean ${dir}: ${(error as Error).message}`);
     }
   }
+}
+
+/** Every run that ends calibrates the training speed of its model size here (./throughput.ts). */
+function recordThroughput(ctx: ServiceContext, book: ThroughputBook): void {
+  const ended = new Set<string>(['finished', 'failed', 'cancelled', 'interrupted']);
+  ctx.events.subscribe((event) => {
+    if (event.name !== 'run.status' || !ended.has(event.payload.status)) return;
+    const row = ctx.store.runs.get(event.payload.runId);
+    if (!row) return;
+    try {
+      const run = toRun(row, runProgressOf(ctx.store.runs.progress(row.id)));
+      book.record(run, run.progress);
+    } catch (error) {
+      ctx.log('warn', `could not record the training speed of run ${row.id}: ${(error as Error).message}`);
+    }
+  });
 }

@@ -41,7 +41,8 @@ export function contractConfig(kind: 'lm' | 'seq2seq', raw: JsonObject): Record<
   return out;
 }
 
-export function toRun(row: RunRow, progress: RunProgress | null): Run {
+/** A run as the contract shows it; `origin` (./lineage.ts) when the caller has it. */
+export function toRun(row: RunRow, progress: RunProgress | null, origin?: { lineage: string[]; trainedOn: string | null }): Run {
   return {
     id: row.id,
     name: row.name,
@@ -56,6 +57,7 @@ export function toRun(row: RunRow, progress: RunProgress | null): Run {
     error: row.error,
     progress,
     config: contractConfig(row.kind, row.config),
+    ...origin,
   } as Run;
 }
 

@@ -3,12 +3,15 @@
  * report comes from there), the data directory, versions, and presets with time estimates for this machine.
  */
 import { readFileSync } from 'node:fs';
-import type { ApiHandlers, SystemReport } from '../contract/index.js';
+import type { ApiHandlers, LmConfig, Seq2seqModelConfig, SystemReport } from '../contract/index.js';
 import { sqliteVersion } from '../store/index.js';
 import type { BackendInfo } from '../worker/protocol.js';
 import type { ServiceContext } from './context.js';
 import { notFound } from './errors.js';
-import type { PresetCatalog, Workload } from './presets.js';
+import { lmDataSize } from './estimate.js';
+import type { PresetCatalog } from './presets.js';
+import { STARTER_MODEL } from './starter.js';
+import type { ThroughputBook } from './throughput.js';
 
 export type ServiceMode = SystemReport['mode'];
 
@@ -33,6 +36,9 @@ export interface SystemDeps {
   mode: ServiceMode;
   version: string;
   presets: PresetCatalog;
+  throughput: ThroughputBook;
+  /** Whether this build ships a starter language model that runs can start from. */
+  hasStarter: boolean;
   nativeBinding?: string;
 }
 
@@ -61,17 +67,26 @@ export function systemHandlers(ctx: ServiceContext, deps: SystemDeps): Pick<ApiH
       };
     },
     'presets.list': async ({ kind, corpusId }) => {
-      let workload: Workload | undefined;
+      let corpus: { characters: number; words: number } | undefined;
       if (corpusId !== undefined) {
         if (!ctx.store.corpora.get(corpusId)) throw notFound('corpus', corpusId);
-        const stats = ctx.store.corpora.stats(corpusId);
-        workload = { characters: stats.characters, words: stats.words };
+        corpus = ctx.store.corpora.stats(corpusId);
       }
       const info = await backendInfo(ctx);
       const unavailable = new Set((info?.candidates ?? []).filter((c) => c.ok === false).map((c) => c.name));
-      return {
-        presets: deps.presets.list(kind, workload ? { lm: workload, seq2seq: workload } : {}, { unavailable }),
+      // Language models are estimated for the corpus's characters; encoder–decoders for typical pairs (what a
+      // corpus yields depends on the task: the Training pane asks runs.estimate for the run it would start).
+      const sizeFor = (k: 'lm' | 'seq2seq', config: LmConfig | Seq2seqModelConfig) => (corpus && k === 'lm' ? lmDataSize(config as LmConfig, corpus) : undefined);
+      const estimator = {
         backend: info?.chosen ?? null,
+        unavailable,
+        speed: (k: 'lm' | 'seq2seq', config: LmConfig | Seq2seqModelConfig, backend: string) =>
+          deps.throughput.speed(k, config, backend, deps.presets.documented(k, config, backend)),
+      };
+      return {
+        presets: deps.presets.list(kind, sizeFor, estimator),
+        backend: info?.chosen ?? null,
+        starter: deps.hasStarter ? { name: STARTER_MODEL } : null,
       };
     },
   };

@@ -20,6 +20,7 @@ import { RunRecorder, runProgressOf } from '../train/recorder.js';
 import { jobSpecFor } from '../train/runSpec.js';
 import type { ServiceContext } from './context.js';
 import { conflict, notFound } from './errors.js';
+import { runOrigin } from './lineage.js';
 import { toRun } from './mapping.js';
 
 /** How long a run being interrupted at shutdown may take to checkpoint. */
@@ -56,7 +57,7 @@ export class TrainingScheduler {
   }
 
   toRun(row: RunRow): Run {
-    return toRun(row, this.#progressOf(row.id));
+    return toRun(row, this.#progressOf(row.id), runOrigin(this.#ctx.store, row));
   }
 
   /** Queued runs in the order they will train; a run's position is its index + 1. */

@@ -111,6 +111,8 @@ describe('a first writing session', () => {
     const { page } = app;
     const training = await showPane(page, 'Training');
     await training.getByRole('combobox', { name: 'Corpus', exact: true }).selectOption({ label: 'Plays' });
+    // A new model of its own tiny size (the starter model is the default starting point).
+    await training.getByRole('combobox', { name: 'Start from' }).selectOption({ label: 'Nothing: a new model, from scratch' });
     await training.getByRole('checkbox', { name: 'Advanced settings' }).check();
     await fillTinySettings(app, TINY.steps);
     await training.getByRole('textbox', { name: 'Run name (optional)' }).fill('Tiny');

@@ -48,7 +48,8 @@ describe('App', () => {
     expect(screen.getByRole('heading', { name: 'Training' })).toBeInTheDocument();
   });
 
-  it('gives every control an accessible name, in every pane', async () => {
+  // Seven panes, eight roles each: several seconds on the shared 2-core machine, over vitest's 5 s default.
+  it('gives every control an accessible name, in every pane', { timeout: 30_000 }, async () => {
     const app = new AppModel(service().api);
     await app.start();
     render(App, { props: { app } });

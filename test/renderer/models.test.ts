@@ -73,6 +73,23 @@ describe('ModelsPane', () => {
     expect(within(row).getByRole('button', { name: 'Export Letters small step 1000' })).toBeInTheDocument();
   });
 
+  it('shows where each model comes from (its lineage) and what it was trained on', async () => {
+    await setup({
+      'runs.list': () => ({
+        runs: [
+          run({ id: 14, name: 'Oliver (fine-tuned 5 min)', status: 'finished', lineage: ['Starter prose'], trainedOn: 'Oliver Twist' }),
+          run({ id: 15, name: 'Oliver, more (fine-tuned 5 min)', status: 'finished', lineage: ['Starter prose', 'Oliver (fine-tuned 5 min)'], trainedOn: 'Oliver Twist' }),
+          run({ id: 16, name: 'Letters small', status: 'finished', lineage: [], trainedOn: 'Letters' }),
+        ],
+      }),
+    });
+    expect(screen.getByRole('row', { name: /^Compare Oliver \(fine/ })).toHaveTextContent('Starter prose → Oliver (fine-tuned 5 min)language model · trained on Oliver Twist');
+    expect(screen.getByRole('row', { name: /Compare Oliver, more/ })).toHaveTextContent('Starter prose → Oliver (fine-tuned 5 min) → Oliver, more (fine-tuned 5 min)');
+    const scratch = screen.getByRole('row', { name: /Compare Letters small/ });
+    expect(scratch).toHaveTextContent('Letters smalllanguage model · trained on Letters');
+    expect(scratch).not.toHaveTextContent('→');
+  });
+
   it('compares several runs on one chart', async () => {
     const { catalog } = await setup();
     await fireEvent.click(screen.getByRole('checkbox', { name: 'Compare Letters small' }));

@@ -2,7 +2,8 @@ import { fireEvent, render, screen } from '@testing-library/svelte';
 import { describe, expect, it } from 'vitest';
 import { progressBar, STEP_INCREMENTS, stepLabel, TrainingModel, TrainingPane } from './subjects.js';
 import { fakeApi, settle } from './fakeApi.js';
-import { checkpoint, corpus, presets, run } from './fixtures.js';
+import type { Preset } from '../../src/contract/index.js';
+import { checkpoint, corpus, lmConfig, presets, run } from './fixtures.js';
 
 function service(extra: Parameters<typeof fakeApi>[0] = {}) {
   return fakeApi({
@@ -19,6 +20,8 @@ function service(extra: Parameters<typeof fakeApi>[0] = {}) {
       ],
     }),
     'runs.pause': () => run({ status: 'paused' }),
+    'runs.estimate': () => ({ seconds: 720, backend: 'wasm', tokensPerSecond: 9000, basis: 'documented', tokensPerEpoch: 45_000 }),
+    'checkpoints.list': () => ({ checkpoints: [] }),
     ...extra,
   });
 }
@@ -254,3 +257,123 @@ describe('a corpus too small to learn from', () => {
   });
 });
 
+
+describe('starting from a model', () => {
+  const quickAdapt: Preset = {
+    kind: 'lm',
+    name: 'quick-adapt',
+    label: 'Quick adapt: 5 min',
+    description: 'adapts the model you start from',
+    fineTune: true,
+    config: { ...lmConfig, budget: { minutes: 5 } },
+    estimates: [{ backend: 'wasm', seconds: 300 }],
+  };
+  const withStarter = { ...presets, presets: [quickAdapt, ...presets.presets], starter: { name: 'Starter prose' } };
+  const mine = [
+    checkpoint({ id: 21, runId: 4, runName: 'Oliver (fine-tuned 5 min)', isBest: true, isLast: false, step: 300 }),
+    checkpoint({ id: 22, runId: 4, runName: 'Oliver (fine-tuned 5 min)', isBest: false, isLast: true, step: 350 }),
+  ];
+
+  async function pane(extra: Parameters<typeof fakeApi>[0] = {}) {
+    const fake = service({ 'presets.list': () => withStarter, 'checkpoints.list': () => ({ checkpoints: mine }), ...extra });
+    const model = new TrainingModel(fake.api);
+    await model.load();
+    render(TrainingPane, { props: { model } });
+    return { fake, model };
+  }
+
+  it('starts from the starter model by default, with the quick-adapt preset, and sends it as config.from', async () => {
+    const { fake } = await pane();
+    const from = screen.getByRole('combobox', { name: 'Start from' });
+    expect(from).toHaveDisplayValue('The starter model (Starter prose)');
+    expect([...from.querySelectorAll('option')].map((o) => o.textContent)).toEqual([
+      'The starter model (Starter prose)',
+      'Nothing: a new model, from scratch',
+      'Oliver (fine-tuned 5 min)',
+    ]);
+    // Adapting offers the fine-tuning presets only.
+    expect(screen.getByRole('radio', { name: /Quick adapt: 5 min .* about 5 min on wasm/ })).toBeChecked();
+    expect(screen.queryByRole('radio', { name: /Small/ })).toBeNull();
+    await fireEvent.click(screen.getByRole('button', { name: 'Start training' }));
+    await settle();
+    expect(fake.inputs('runs.start')).toEqual([{ kind: 'lm', corpusId: 1, preset: 'quick-adapt', config: { from: { kind: 'starter' } } }]);
+    expect(screen.getByRole('status')).toHaveTextContent('it adapts the starter model to your writing');
+  });
+
+  it('starts from one of my models (its best checkpoint), or from scratch with the new-model presets', async () => {
+    const { fake } = await pane();
+    await fireEvent.change(screen.getByRole('combobox', { name: 'Start from' }), { target: { value: 'checkpoint:21' } });
+    await fireEvent.click(screen.getByRole('button', { name: 'Start training' }));
+    await settle();
+    expect(fake.inputs('runs.start')[0]).toEqual({ kind: 'lm', corpusId: 1, preset: 'quick-adapt', config: { from: { kind: 'checkpoint', checkpointId: 21 } } });
+
+    await fireEvent.change(screen.getByRole('combobox', { name: 'Start from' }), { target: { value: 'scratch' } });
+    expect(screen.queryByRole('radio', { name: /Quick adapt/ })).toBeNull();
+    expect(screen.getByRole('radio', { name: /Small/ })).toBeChecked();
+    await fireEvent.click(screen.getByRole('button', { name: 'Start training' }));
+    await settle();
+    expect(fake.inputs('runs.start')[1]).toEqual({ kind: 'lm', corpusId: 1, preset: 'small' });
+  });
+
+  it('leaves the size to the starting model in advanced settings, and sends none', async () => {
+    const { fake } = await pane();
+    await fireEvent.click(screen.getByRole('checkbox', { name: 'Advanced settings' }));
+    expect(screen.queryByRole('spinbutton', { name: 'Hidden size' })).toBeNull();
+    expect(screen.getByText(/size and how it reads text are those of the model it starts from/)).toBeInTheDocument();
+    await fireEvent.change(screen.getByRole('spinbutton', { name: 'Budget' }), { target: { value: '8' } });
+    await fireEvent.click(screen.getByRole('button', { name: 'Start training' }));
+    await settle();
+    const config = fake.inputs('runs.start')[0]!.config as Record<string, unknown>;
+    expect(config).toMatchObject({ from: { kind: 'starter' }, budget: { minutes: 8 }, seq: 128 });
+    for (const key of ['level', 'embed', 'hidden', 'layers', 'cell']) expect(config, key).not.toHaveProperty(key);
+  });
+
+  it('shows the estimate of the run the form describes, asked again when the budget changes', async () => {
+    const { fake } = await pane({
+      'runs.estimate': (input) => {
+        const budget = input.config?.budget;
+        if (budget && 'steps' in budget) return { seconds: budget.steps / 2, backend: 'wasm', tokensPerSecond: 8000, basis: 'measured', tokensPerEpoch: 45_000 };
+        return { seconds: 300, backend: 'wasm', tokensPerSecond: 8000, basis: null, tokensPerEpoch: 45_000 };
+      },
+    });
+    await new Promise((r) => setTimeout(r, 400));
+    expect(await screen.findByText('This run: about 5 min on wasm.')).toBeInTheDocument();
+    expect(fake.inputs('runs.estimate').at(-1)).toEqual({ kind: 'lm', corpusId: 1, preset: 'quick-adapt', config: { from: { kind: 'starter' } } });
+    await fireEvent.click(screen.getByRole('checkbox', { name: 'Advanced settings' }));
+    await fireEvent.change(screen.getByRole('combobox', { name: 'Budget unit' }), { target: { value: 'steps' } });
+    await fireEvent.change(screen.getByRole('spinbutton', { name: 'Budget' }), { target: { value: '240' } });
+    await new Promise((r) => setTimeout(r, 400));
+    expect(await screen.findByText('This run: about 2 min on wasm (at the speed measured here).')).toBeInTheDocument();
+  });
+
+  it('estimates encoder–decoder runs with the advanced budget, and the presets for the chosen corpus', async () => {
+    const novel = { ...corpus, id: 3, name: 'Novel' };
+    const { fake } = await pane({ 'corpora.list': () => ({ corpora: [corpus, novel] }), 'presets.list': () => ({ ...presets, presets: [...presets.presets, { ...presets.presets[0]!, kind: 'seq2seq', config: seq2seqConfig } as Preset] }) });
+    await fireEvent.change(screen.getByRole('combobox', { name: 'Corpus' }), { target: { value: '3' } });
+    await settle();
+    expect(fake.inputs('presets.list').at(-1)).toEqual({ corpusId: 3 });
+    await fireEvent.click(screen.getByRole('radio', { name: /Encoder–decoder/ }));
+    await fireEvent.click(screen.getByRole('checkbox', { name: 'Advanced settings' }));
+    await fireEvent.change(screen.getByRole('combobox', { name: 'Budget unit' }), { target: { value: 'epochs' } });
+    await new Promise((r) => setTimeout(r, 400));
+    expect(fake.inputs('runs.estimate').at(-1)).toMatchObject({ kind: 'seq2seq', task: 'summarize', config: { budget: { epochs: 5 } } });
+  });
+});
+
+const seq2seqConfig = {
+  level: 'word',
+  vocabSize: 8000,
+  embed: 64,
+  hidden: 128,
+  layers: 1,
+  cell: 'lstm',
+  batch: 32,
+  lr: 0.001,
+  dropout: 0.1,
+  budget: { steps: 5 },
+  attention: 'luong',
+  copy: true,
+  coverage: false,
+  maxSourceLen: 200,
+  maxTargetLen: 40,
+} as const;

@@ -15,6 +15,7 @@ import {
   type PairsSource,
   type Preset,
   type Run,
+  type RunEstimate,
   type RunSample,
   type Seq2seqModelConfig,
   type Seq2seqTask,
@@ -23,6 +24,7 @@ import { errorText } from '../lib/format.js';
 import { alignSeries, LossCurve } from '../lib/series.js';
 import { tinyCorpusWarning } from '../lib/tinyCorpus.js';
 import { runFigures, type Progress } from './runFigures.js';
+import { SCRATCH, STARTER, modelOptions, parentRequest, presetsFor, withoutArchitecture, type StartFromChoice, type StartFromOption } from './startFrom.js';
 
 export type { Progress } from './runFigures.js';
 
@@ -30,46 +32,18 @@ export interface TrainingForm {
   kind: 'lm' | 'seq2seq';
   name: string;
   corpusId: number | null;
+  /** What a language model starts from (./startFrom.ts): the starter, scratch, or `checkpoint:<id>`. */
+  from: StartFromChoice;
   pairsKind: 'mined' | 'file';
   pairsCorpusId: number | null;
   pairsPath: string;
   task: Seq2seqTask;
   preset: string;
   advanced: boolean;
-  lm: LmConfig;
-  seq2seq: Seq2seqModelConfig;
+  /** Advanced settings, filled from the chosen preset when they are opened (the service owns every default). */
+  lm: LmConfig | null;
+  seq2seq: Seq2seqModelConfig | null;
 }
-
-export const DEFAULT_LM: LmConfig = {
-  level: 'char',
-  embed: 64,
-  hidden: 256,
-  layers: 2,
-  cell: 'lstm',
-  seq: 128,
-  batch: 32,
-  lr: 0.002,
-  dropout: 0.1,
-  budget: { epochs: 5 },
-};
-
-export const DEFAULT_SEQ2SEQ: Seq2seqModelConfig = {
-  level: 'word',
-  vocabSize: 8000,
-  embed: 128,
-  hidden: 256,
-  layers: 1,
-  cell: 'lstm',
-  batch: 32,
-  lr: 0.001,
-  dropout: 0.1,
-  budget: { epochs: 10 },
-  attention: 'bahdanau',
-  copy: true,
-  coverage: false,
-  maxSourceLen: 400,
-  maxTargetLen: 60,
-};
 
 const SAMPLES_KEPT = 20;
 
@@ -103,15 +77,22 @@ export class TrainingModel {
     kind: 'lm',
     name: '',
     corpusId: null,
+    from: STARTER,
     pairsKind: 'mined',
     pairsCorpusId: null,
     pairsPath: '',
     task: 'summarize',
-    preset: 'small',
+    preset: '',
     advanced: false,
-    lm: { ...DEFAULT_LM },
-    seq2seq: { ...DEFAULT_SEQ2SEQ },
+    lm: null,
+    seq2seq: null,
   });
+  /** The shipped starter model, when there is one (null: none; undefined: not loaded yet). */
+  starter = $state<{ name: string } | null | undefined>(undefined);
+  /** The writer's language models a run can start from. */
+  models = $state<StartFromOption[]>([]);
+  /** How long the run the form describes would take here (null: unknown or the form is incomplete). */
+  runEstimate = $state<RunEstimate | null>(null);
   starting = $state(false);
   error = $state<string | null>(null);
   status = $state<string | null>(null);
@@ -131,7 +112,13 @@ export class TrainingModel {
     const checkpoints = this.selectedRunId === null ? [] : (this.checkpoints[this.selectedRunId] ?? []);
     return runFigures(this.selectedProgress, this.curve.data, checkpoints);
   });
-  kindPresets = $derived(this.presets.filter((p) => p.kind === this.form.kind));
+  kindPresets = $derived(presetsFor(this.presets, this.form.kind, this.form.from));
+  /** What a language model can start from: the starter (if shipped), scratch, the writer's models. */
+  startFromOptions = $derived<StartFromOption[]>([
+    ...(this.starter ? [{ value: STARTER, label: `The starter model (${this.starter.name})` }] : []),
+    { value: SCRATCH, label: 'Nothing: a new model, from scratch' },
+    ...this.models,
+  ]);
   /** A warning before training on a corpus too small to learn from (null when it is big enough, or a file). */
   corpusWarning = $derived.by(() => {
     const f = this.form;
@@ -159,19 +146,19 @@ export class TrainingModel {
 
   async load(): Promise<void> {
     try {
-      const [corpora, presets, runs] = await Promise.all([
+      const [corpora, runs, checkpoints] = await Promise.all([
         this.#api.corpora.list(),
-        this.#api.presets.list(),
         this.#api.runs.list({ limit: 100 }),
+        // Without the list, a run can still start from the starter or from scratch.
+        this.#api.checkpoints.list({ kind: 'lm' }).catch(() => ({ checkpoints: [] })),
       ]);
       this.corpora = corpora.corpora;
-      this.presets = presets.presets;
-      this.backend = presets.backend;
       this.runs = runs.runs;
+      this.models = modelOptions(checkpoints.checkpoints);
       for (const run of runs.runs) if (run.progress) this.progress[run.id] = progressOf(run);
       this.form.corpusId ??= this.corpora[0]?.id ?? null;
       this.form.pairsCorpusId ??= this.corpora[0]?.id ?? null;
-      if (!this.kindPresets.some((p) => p.name === this.form.preset)) this.form.preset = this.kindPresets[0]?.name ?? '';
+      await this.loadPresets();
       this.error = null;
     } catch (e) {
       this.error = `Could not load training data: ${errorText(e)}`;
@@ -179,6 +166,20 @@ export class TrainingModel {
     }
     const current = this.queue[0] ?? this.runs[0];
     if (current && this.selectedRunId === null) await this.select(current.id);
+  }
+
+  /** The presets with estimates for the chosen corpus, and what a run can start from. */
+  async loadPresets(): Promise<void> {
+    const corpusId = this.form.corpusId ?? undefined;
+    const listed = await this.#api.presets.list(corpusId === undefined ? {} : { corpusId });
+    this.presets = listed.presets;
+    this.backend = listed.backend;
+    const firstLoad = this.starter === undefined;
+    this.starter = listed.starter ?? null;
+    // The starter is the default for a language model when this build ships one.
+    if (firstLoad && !this.starter && this.form.from === STARTER) this.form.from = SCRATCH;
+    if (!this.startFromOptions.some((o) => o.value === this.form.from)) this.form.from = this.starter ? STARTER : SCRATCH;
+    this.#fitPreset();
   }
 
   /** Estimated seconds for a preset on the current backend, or null. */
@@ -189,7 +190,32 @@ export class TrainingModel {
 
   setKind(kind: 'lm' | 'seq2seq'): void {
     this.form.kind = kind;
+    this.#fitPreset();
+  }
+
+  setFrom(from: StartFromChoice): void {
+    this.form.from = from;
+    this.#fitPreset();
+  }
+
+  async setCorpus(corpusId: number | null): Promise<void> {
+    this.form.corpusId = corpusId;
+    try {
+      await this.loadPresets();
+    } catch (e) {
+      this.error = `Could not estimate for this corpus: ${errorText(e)}`;
+    }
+  }
+
+  setPreset(name: string): void {
+    this.form.preset = name;
+    if (this.form.advanced) this.setAdvanced(true);
+  }
+
+  /** Keeps the chosen preset if it fits the kind and starting model, else the first that does (advanced settings follow it). */
+  #fitPreset(): void {
     if (!this.kindPresets.some((p) => p.name === this.form.preset)) this.form.preset = this.kindPresets[0]?.name ?? '';
+    if (this.form.advanced) this.setAdvanced(true);
   }
 
   /** Opens advanced settings starting from the chosen preset's values. */
@@ -197,8 +223,13 @@ export class TrainingModel {
     this.form.advanced = on;
     if (!on) return;
     const preset = this.kindPresets.find((p) => p.name === this.form.preset);
-    if (preset?.kind === 'lm') this.form.lm = { ...DEFAULT_LM, ...preset.config };
-    if (preset?.kind === 'seq2seq') this.form.seq2seq = { ...DEFAULT_SEQ2SEQ, ...preset.config };
+    if (preset?.kind === 'lm') this.form.lm = { ...preset.config };
+    if (preset?.kind === 'seq2seq') this.form.seq2seq = { ...preset.config };
+  }
+
+  /** True when the language model adapts a model (its size is the parent's). */
+  get adapting(): boolean {
+    return this.form.kind === 'lm' && this.form.from !== SCRATCH;
   }
 
   startInput(): ApiInput<'runs.start'> | string {
@@ -208,7 +239,11 @@ export class TrainingModel {
     if (!preset && !f.advanced) return 'Choose a preset or open the advanced settings.';
     if (f.kind === 'lm') {
       if (f.corpusId === null) return 'Choose a corpus to train on.';
-      return { kind: 'lm', corpusId: f.corpusId, name, preset, config: f.advanced ? $state.snapshot(f.lm) : undefined };
+      const from = parentRequest(f.from);
+      const advanced = f.advanced && f.lm ? $state.snapshot(f.lm) : undefined;
+      const settings = advanced && from ? withoutArchitecture(advanced) : advanced;
+      const config = settings || from ? { ...settings, ...(from ? { from } : {}) } : undefined;
+      return { kind: 'lm', corpusId: f.corpusId, name, preset, ...(config ? { config } : {}) };
     }
     let pairs: PairsSource;
     if (f.pairsKind === 'mined') {
@@ -218,7 +253,27 @@ export class TrainingModel {
       if (!f.pairsPath.trim()) return 'Give the path of a pairs file.';
       pairs = { kind: 'file', path: f.pairsPath.trim() };
     }
-    return { kind: 'seq2seq', pairs, task: f.task, name, preset, config: f.advanced ? $state.snapshot(f.seq2seq) : undefined };
+    const config = f.advanced && f.seq2seq ? $state.snapshot(f.seq2seq) : undefined;
+    return { kind: 'seq2seq', pairs, task: f.task, name, preset, ...(config ? { config } : {}) };
+  }
+
+  #estimateRequest = 0;
+
+  /** Asks the service how long the run the form describes would take (a stale answer is dropped). */
+  async refreshEstimate(): Promise<void> {
+    const input = this.startInput();
+    const request = ++this.#estimateRequest;
+    if (typeof input === 'string') {
+      this.runEstimate = null;
+      return;
+    }
+    try {
+      const estimate = await this.#api.runs.estimate(input);
+      if (request === this.#estimateRequest) this.runEstimate = estimate;
+    } catch {
+      // An input the service refuses is refused again, with its reason, by Start.
+      if (request === this.#estimateRequest) this.runEstimate = null;
+    }
   }
 
   async start(): Promise<void> {
@@ -233,12 +288,18 @@ export class TrainingModel {
       this.runs = [run, ...this.runs.filter((r) => r.id !== run.id)];
       this.error = null;
       this.status = `Started “${run.name}”.`;
+      if (input.kind === 'lm' && input.config?.from) this.status = `Started “${run.name}”: it adapts ${this.#fromLabel()} to your writing.`;
       await this.select(run.id);
     } catch (e) {
       this.error = `Could not start training: ${errorText(e)}`;
     } finally {
       this.starting = false;
     }
+  }
+
+  #fromLabel(): string {
+    if (this.form.from === STARTER) return 'the starter model';
+    return `“${this.models.find((m) => m.value === this.form.from)?.label ?? 'the model'}”`;
   }
 
   pause = (runId: number) => this.#control('pause', runId);

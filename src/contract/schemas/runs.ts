@@ -78,10 +78,18 @@ const trainingShape = {
  * The language model a fine-tuning run starts from: one of the library's checkpoints (the prose starter, a
  * writer's model) or a checkpoint folder. The run takes its architecture; it is the run's lineage.
  */
-export const ParentModel = z.discriminatedUnion('kind', [
-  z.strictObject({ kind: z.literal('checkpoint'), checkpointId: Id }),
-  z.strictObject({ kind: z.literal('dir'), path: AbsolutePath }),
-]);
+const parentName = {
+  /** The parent's name when the run was created, so that lineage outlives a deleted or renamed parent. */
+  name: z.string().max(200).optional(),
+};
+const CheckpointParent = z.strictObject({ kind: z.literal('checkpoint'), checkpointId: Id, ...parentName });
+const DirParent = z.strictObject({ kind: z.literal('dir'), path: AbsolutePath, ...parentName });
+export const ParentModel = z.discriminatedUnion('kind', [CheckpointParent, DirParent]);
+/**
+ * What a request may start from: a ParentModel, or the starter model this build ships (`{kind: 'starter'}`),
+ * which the service records as the folder it is in (with its name), so the run says exactly what it started from.
+ */
+export const ParentModelRequest = z.discriminatedUnion('kind', [CheckpointParent, DirParent, z.strictObject({ kind: z.literal('starter') })]);
 
 /** Where a language model's text comes from when it is not the run's corpus: a file read for the run alone. */
 export const TextSource = z.strictObject({ kind: z.literal('file'), path: AbsolutePath });
@@ -142,6 +150,8 @@ export const Seq2seqModelConfig = z.strictObject(seq2seqModelShape).superRefine(
 export const Seq2seqConfig = z.strictObject({ ...seq2seqModelShape, pairs: PairsSource, task: Seq2seqTask }).superRefine(evenHiddenWhenBidirectional);
 /** The settings a request may leave out (the service and the CLI fill them in). */
 export const LmConfigInput = z.strictObject(lmShape).partial();
+/** A language-model request's settings (`runs.start`, `runs.estimate`): as LmConfigInput, and it may start from the starter. */
+export const LmRunConfigInput = z.strictObject({ ...lmShape, from: ParentModelRequest }).partial();
 export const Seq2seqModelConfigInput = z.strictObject(seq2seqModelShape).partial().superRefine(evenHiddenWhenBidirectional);
 
 const LmConfigOut = z.object(lmShape);
@@ -167,7 +177,7 @@ export const RunsStartInput = z
       corpusId: Id,
       name: RunName.optional(),
       preset: PresetName.optional(),
-      config: LmConfigInput.optional(),
+      config: LmRunConfigInput.optional(),
     }),
     z.strictObject({
       kind: z.literal('seq2seq'),
@@ -179,6 +189,26 @@ export const RunsStartInput = z
     }),
   ])
   .refine((v) => v.preset !== undefined || v.config !== undefined, needsPresetOrConfig);
+
+/** Where an estimate's training speed comes from. */
+export const ESTIMATE_BASES = ['measured', 'scaled', 'documented'] as const;
+
+/**
+ * How long a run would take (`runs.estimate`, with the input `runs.start` would get): from its data's size, its
+ * budget and the training speed of its model on this machine's backend — measured by an earlier run of the same
+ * model size here, scaled from a run of another size here, or the figure documented in resources/presets.
+ */
+export const RunEstimate = z.object({
+  /** Null when there is no speed to go by (no figure for the backend). */
+  seconds: z.number().nonnegative().nullable(),
+  backend: z.string().nullable(),
+  /** Training tokens per second assumed (target tokens for encoder–decoders). */
+  tokensPerSecond: z.number().positive().nullable(),
+  /** Null when there is no speed, or the budget is a time (it takes its minutes whatever the speed). */
+  basis: z.enum(ESTIMATE_BASES).nullable(),
+  /** Tokens one pass over the data trains on. */
+  tokensPerEpoch: z.number().nonnegative(),
+});
 
 /** The latest known progress of a run (null before its first step). Losses are null when NaN. */
 export const RunProgress = z.object({
@@ -206,6 +236,10 @@ const runBase = {
   /** Why the run failed (one line), when it did. */
   error: z.string().nullable(),
   progress: RunProgress.nullable(),
+  /** The models this run's model descends from, by name, oldest first (empty: trained from scratch). */
+  lineage: z.array(z.string()).optional(),
+  /** What it learnt from: its corpus's name, or its text or pairs file's name; null when that is gone. */
+  trainedOn: z.string().nullable().optional(),
 };
 
 export const Run = z.discriminatedUnion('kind', [
@@ -271,11 +305,14 @@ export type Seq2seqConfig = z.infer<typeof Seq2seqConfig>;
 export type PairsSource = z.infer<typeof PairsSource>;
 export type TextSource = z.infer<typeof TextSource>;
 export type ParentModel = z.infer<typeof ParentModel>;
+export type ParentModelRequest = z.infer<typeof ParentModelRequest>;
+export type LmRunConfigInput = z.infer<typeof LmRunConfigInput>;
 export type LmConfigInput = z.infer<typeof LmConfigInput>;
 export type Seq2seqModelConfigInput = z.infer<typeof Seq2seqModelConfigInput>;
 export type LrDecay = z.infer<typeof LrDecay>;
 export type InitScheme = z.infer<typeof InitScheme>;
 export type Run = z.infer<typeof Run>;
+export type RunEstimate = z.infer<typeof RunEstimate>;
 export type RunProgress = z.infer<typeof RunProgress>;
 export type RunSample = z.infer<typeof RunSample>;
 export type MetricSeries = z.infer<typeof MetricSeries>;

@@ -71,6 +71,8 @@ const presetBase = {
   description: z.string(),
   /** Estimated training time per backend; null when the backend cannot run here. */
   estimates: z.array(z.object({ backend: z.string(), seconds: z.number().nonnegative().nullable() })),
+  /** A fine-tuning preset: it adapts a model (the starter or the writer's), and means nothing from scratch. */
+  fineTune: z.boolean().optional(),
 };
 
 export const Preset = z.discriminatedUnion('kind', [
@@ -82,6 +84,8 @@ export const PresetsListOutput = z.object({
   presets: z.array(Preset),
   /** The backend training would use now (estimates for it are the ones to show). */
   backend: z.string().nullable(),
+  /** The starter language model this build ships, which a run can start from (`{kind: 'starter'}`); null: none. */
+  starter: z.object({ name: z.string() }).nullable().optional(),
 });
 
 export type ModelPane = z.infer<typeof ModelPane>;

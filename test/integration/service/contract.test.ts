@@ -211,7 +211,8 @@ describe('the contract over IPC', () => {
 
     const presets = await api.presets.list({ kind: 'lm', corpusId: (await api.corpora.list()).corpora[0]!.id });
     expect(presets.backend).toBe('cpu');
-    expect(presets.presets.map((p) => p.name)).toEqual(['small', 'medium', 'large']);
+    expect(presets.presets.map((p) => p.name)).toEqual(['quick-adapt', 'long-adapt', 'small', 'medium', 'large']);
+    expect(presets.presets.filter((p) => p.fineTune).map((p) => p.name)).toEqual(['quick-adapt', 'long-adapt']);
     const report = await api.system.report();
     expect(report).toMatchObject({ mode: 'cli', dataDir: t.home, backend: { chosen: 'cpu' } });
     // The backend in use says so; the others were not tried (LONGHAND_BACKEND chose cpu), which is not "no".

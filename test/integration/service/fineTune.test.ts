@@ -1,11 +1,16 @@
 /**
  * runs.start with a parent (fine-tuning) through the service: the run takes its parent's architecture and the
- * fine-tuning schedule over the preset's, and records the parent; a seq2seq or unknown parent, or a size that
- * differs from the parent's, is refused before a run exists. (The worker's jobs are the test doubles.)
+ * fine-tuning schedule over the preset's, records its parent (lineage) and what it learnt from; the shipped
+ * starter is a parent too; a seq2seq or unknown parent, or a size that differs from the parent's, is refused
+ * before a run exists. runs.estimate estimates what runs.start would start. (The worker's jobs are the test
+ * doubles.)
  */
+import fs from 'node:fs';
+import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ApiClient } from '../../../src/contract/index.js';
-import { b64, startService, waitForStatus, type TestService } from './helpers.js';
+import { STARTER_MODEL } from '../../../src/service/starter.js';
+import { b64, startService, tempHome, waitForStatus, type TestService } from './helpers.js';
 import { ipcClient, type IpcHarness } from './ipcClient.js';
 
 describe('fine-tuning through the service', () => {
@@ -13,6 +18,7 @@ describe('fine-tuning through the service', () => {
   let h: IpcHarness;
   let api: ApiClient;
   let corpusId: number;
+  let parentCheckpointDir: string;
   beforeAll(async () => {
     t = await startService();
     h = ipcClient(t.service);
@@ -28,11 +34,14 @@ describe('fine-tuning through the service', () => {
     const parent = await api.runs.start({ kind: 'lm', corpusId, name: 'parent', preset: 'small', config: { budget: { steps: 3 } } });
     await waitForStatus(t, parent.id, 'finished');
     const checkpoint = (await api.runs.get({ runId: parent.id })).checkpoints.find((c) => c.isBest)!;
+    parentCheckpointDir = path.join(t.home, 'models', String(parent.id), String(checkpoint.step));
 
     const child = await api.runs.start({ kind: 'lm', corpusId, preset: 'small', config: { from: { kind: 'checkpoint', checkpointId: checkpoint.id } } });
     // The test jobs write models of embed 4 × hidden 8; the small preset says 64 × 256.
-    expect(child.config).toMatchObject({ from: { kind: 'checkpoint', checkpointId: checkpoint.id }, embed: 4, hidden: 8, layers: 1, lr: 0.002, budget: { minutes: 5 } });
-    expect(child.name).toBe('Texts (fine-tuned)');
+    expect(child.config).toMatchObject({ from: { kind: 'checkpoint', checkpointId: checkpoint.id, name: 'parent' }, embed: 4, hidden: 8, layers: 1, lr: 0.002, budget: { minutes: 5 } });
+    expect(child.name).toBe('Texts (fine-tuned 5 min)');
+    expect(child.lineage).toEqual(['parent']);
+    expect(child.trainedOn).toBe('Texts');
     await api.runs.cancel({ runId: child.id });
 
     const before = (await api.runs.list({})).runs.length;
@@ -45,6 +54,81 @@ describe('fine-tuning through the service', () => {
       name: 'ValidationError',
       message: expect.stringMatching(/not a Longhand checkpoint/),
     });
+    // This service ships no starter; a fine-tuning preset needs a model to start from.
+    await expect(api.runs.start({ kind: 'lm', corpusId, preset: 'quick-adapt', config: { from: { kind: 'starter' } } })).rejects.toMatchObject({
+      name: 'ValidationError',
+      message: expect.stringMatching(/no starter model/),
+    });
+    await expect(api.runs.start({ kind: 'lm', corpusId, preset: 'quick-adapt' })).rejects.toMatchObject({
+      name: 'ValidationError',
+      message: expect.stringMatching(/adapts a model: choose the model to start from/),
+    });
     expect((await api.runs.list({})).runs).toHaveLength(before);
+  });
+
+  it('a grandchild shows its whole lineage, which outlives a deleted parent', async () => {
+    const first = (await api.runs.list({})).runs.find((r) => r.name === 'parent')!;
+    const firstCheckpoint = (await api.runs.get({ runId: first.id })).checkpoints.find((c) => c.isBest)!;
+    const child = await api.runs.start({ kind: 'lm', corpusId, name: 'child', preset: 'quick-adapt', config: { budget: { steps: 3 }, from: { kind: 'checkpoint', checkpointId: firstCheckpoint.id } } });
+    await waitForStatus(t, child.id, 'finished');
+    const childCheckpoint = (await api.runs.get({ runId: child.id })).checkpoints.find((c) => c.isBest)!;
+    const grandchild = await api.runs.start({ kind: 'lm', corpusId, name: 'grandchild', preset: 'quick-adapt', config: { budget: { steps: 3 }, from: { kind: 'checkpoint', checkpointId: childCheckpoint.id } } });
+    expect(grandchild.lineage).toEqual(['parent', 'child']);
+    await waitForStatus(t, grandchild.id, 'finished');
+    await api.runs.delete({ runId: child.id });
+    expect((await api.runs.get({ runId: grandchild.id })).run.lineage).toEqual(['child']);
+  });
+
+  it('estimates what runs.start would start: a minutes budget is its minutes, an epochs budget follows the corpus', async () => {
+    const adapt = await api.runs.estimate({ kind: 'lm', corpusId, preset: 'quick-adapt', config: { from: { kind: 'dir', path: parentCheckpointDir } } });
+    expect(adapt).toMatchObject({ seconds: 300, backend: 'cpu' });
+    const one = await api.runs.estimate({ kind: 'lm', corpusId, preset: 'small', config: { budget: { epochs: 1 } } });
+    const ten = await api.runs.estimate({ kind: 'lm', corpusId, preset: 'small', config: { budget: { epochs: 10 } } });
+    // "The quick brown fox." is 20 characters, 90 % of them trained on.
+    expect(one.tokensPerEpoch).toBe(18);
+    expect(one.basis).toMatch(/documented|measured|scaled/);
+    expect(ten.seconds!).toBeGreaterThanOrEqual(one.seconds!);
+    // Nothing is created by estimating.
+    const runs = (await api.runs.list({})).runs.length;
+    await api.runs.estimate({ kind: 'lm', corpusId, preset: 'small' });
+    expect((await api.runs.list({})).runs).toHaveLength(runs);
+  });
+
+  it('a run that ends calibrates the speed of its model size here, which later estimates use', async () => {
+    const input = { kind: 'lm' as const, corpusId, preset: 'small', config: { budget: { epochs: 100 } } };
+    expect((await api.runs.estimate(input)).basis).toBe('documented');
+    const run = await api.runs.start({ ...input, config: { budget: { steps: 3 } } });
+    await waitForStatus(t, run.id, 'finished');
+    // Three quick steps say nothing about speed; a run of 100 steps in 20 s does (its progress as the recorder keeps it).
+    expect((await api.runs.estimate(input)).basis).toBe('documented');
+    const { store } = t.service;
+    store.runs.setProgress(run.id, { ...store.runs.progress(run.id), step: 100, elapsedSeconds: 20 });
+    t.service.events.emit({ name: 'run.status', payload: { runId: run.id, status: 'finished' } });
+    const estimate = await api.runs.estimate(input);
+    expect(estimate).toMatchObject({ basis: 'measured', tokensPerSecond: (100 * 32 * 64) / 20, backend: 'cpu' });
+    expect(estimate.seconds).toBe(Math.round((100 * 18) / 10240));
+    // Another size on the same backend is scaled from it.
+    expect((await api.runs.estimate({ ...input, config: { ...input.config, hidden: 512 } })).basis).toBe('scaled');
+  });
+
+  it('starts from the starter this build ships, recorded as its folder with its name', async () => {
+    const starter = fs.mkdtempSync(path.join(tempHome(), 'starter-'));
+    fs.cpSync(parentCheckpointDir, path.join(starter, 'model'), { recursive: true });
+    const s = await startService({ starterDir: starter });
+    const c = ipcClient(s.service);
+    try {
+      expect((await c.api.presets.list({ kind: 'lm' })).starter).toEqual({ name: STARTER_MODEL });
+      const texts = (await c.api.corpora.importFiles({ corpus: 'Oliver', files: [{ name: 'o.txt', contentBase64: b64('Please, sir, I want some more.') }] })).corpus.id;
+      const run = await c.api.runs.start({ kind: 'lm', corpusId: texts, preset: 'quick-adapt', config: { from: { kind: 'starter' } } });
+      expect(run.config).toMatchObject({ from: { kind: 'dir', path: path.join(starter, 'model'), name: STARTER_MODEL } });
+      expect(run.name).toBe('Oliver (fine-tuned 5 min)');
+      expect(run.lineage).toEqual([STARTER_MODEL]);
+      expect(run.trainedOn).toBe('Oliver');
+      expect(run.config).toMatchObject({ embed: 4, hidden: 8, budget: { minutes: 5 } });
+      await c.api.runs.cancel({ runId: run.id });
+    } finally {
+      c.close();
+      await s.stop();
+    }
   });
 });

@@ -123,7 +123,7 @@ describe('the service with the real seq2seq jobs', () => {
     await expect(api.generate.reply({ message: '   ' })).rejects.toMatchObject({ name: 'ValidationError' });
   });
 
-  it('trains on pairs mined from a corpus, and fails a run whose corpus gives no pairs with the reason', async () => {
+  it('trains on pairs mined from a corpus, and refuses a corpus that gives no pairs, or a broken pairs file, when the run is queued', async () => {
     const text = [
       '# The harbour',
       '',
@@ -141,16 +141,18 @@ describe('the service with the real seq2seq jobs', () => {
     expect(t.service.store.checkpoints.listByRun(run.id).length).toBeGreaterThan(0);
 
     const plain = await api.corpora.importFiles({ corpus: 'Lists', files: [{ name: 'list.txt', contentBase64: b64('eggs\nflour\nbutter\n') }] });
-    const none = await api.runs.start({ kind: 'seq2seq', task: 'dialogue', pairs: { kind: 'mined', corpusId: plain.corpus.id }, preset: 'small', config: { ...TINY, budget: { steps: 10 } } });
-    const failed = await waitForStatus(t, none.id, 'failed', 30_000);
-    expect(failed.error).toMatch(/no dialogue pairs could be mined from the corpus/);
-    expect(t.service.store.checkpoints.listByRun(none.id)).toEqual([]);
+    // Data is checked when the run is queued: refused at once, in one line, and no run is created.
+    const runs = t.service.store.runs.list().length;
+    await expect(
+      api.runs.start({ kind: 'seq2seq', task: 'dialogue', pairs: { kind: 'mined', corpusId: plain.corpus.id }, preset: 'small', config: { ...TINY, budget: { steps: 10 } } }),
+    ).rejects.toMatchObject({ name: 'ValidationError', message: expect.stringMatching(/no dialogue pairs could be mined from the corpus/) });
 
     const broken = path.join(tempHome(), 'broken.tsv');
     fs.writeFileSync(broken, 'source\ttarget\nHow was the trip?\tLong.\nno tab on this line\n');
-    const bad = await api.runs.start({ kind: 'seq2seq', task: 'dialogue', pairs: { kind: 'file', path: broken }, preset: 'small', config: { ...TINY, budget: { steps: 10 } } });
-    const refused = await waitForStatus(t, bad.id, 'failed', 30_000);
-    expect(refused.error).toMatch(/broken\.tsv: 1 malformed line \(line 3: /);
+    await expect(
+      api.runs.start({ kind: 'seq2seq', task: 'dialogue', pairs: { kind: 'file', path: broken }, preset: 'small', config: { ...TINY, budget: { steps: 10 } } }),
+    ).rejects.toMatchObject({ name: 'ValidationError', message: expect.stringMatching(/broken\.tsv: 1 malformed line \(line 3: /) });
+    expect(t.service.store.runs.list()).toHaveLength(runs);
   });
 
   it('refuses settings the trainer cannot use when the run is started', async () => {

@@ -60,6 +60,7 @@ const INVALID: Record<ApiMethod, unknown[]> = {
     { kind: 'seq2seq', task: 'summarize', preset: 'small', pairs: { kind: 'file', path: '/data/../etc/pairs.tsv' } },
     { kind: 'seq2seq', task: 'poetry', preset: 'small', pairs: { kind: 'mined', corpusId: 1 } },
   ],
+  'runs.estimate': [{ kind: 'lm', corpusId: 1 }, { kind: 'lm', corpusId: 1, config: { from: { kind: 'starter', extra: 1 } } }],
   'runs.pause': [{ runId: 'x' }, {}],
   'runs.resume': [{ runId: 0 }],
   'runs.cancel': [{ runId: [1] }],

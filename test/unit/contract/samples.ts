@@ -32,6 +32,7 @@ export const validInputs: { [M in ApiMethod]: ApiInput<M> } = {
   'documents.delete': { id: 1 },
   'documents.addToCorpus': { id: 1, corpus: 2 },
   'runs.start': { kind: 'lm', corpusId: 1, preset: 'small' },
+  'runs.estimate': { kind: 'lm', corpusId: 1, preset: 'quick-adapt', config: { from: { kind: 'starter' } } },
   'runs.pause': { runId: 1 },
   'runs.resume': { runId: 1 },
   'runs.cancel': { runId: 1 },

@@ -67,7 +67,9 @@ describe('electron-builder.yml', () => {
     expect(fs.readdirSync(path.join(ROOT, starter!.from))).toContain('tinyshakespeare.txt');
     expect(fs.readdirSync(path.join(ROOT, presets!.from)).filter((f) => f.endsWith('.json')).sort()).toEqual([
       'large.json',
+      'long-adapt.json',
       'medium.json',
+      'quick-adapt.json',
       'small.json',
     ]);
   });
