@@ -7,6 +7,7 @@
  *    and final figures, without a moving bar, and its chart ticks whole steps; scrolling the pane never
  *    scrolls the window (the navigation rail stays put).
  */
+import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startApp, type E2eApp } from './app.js';
 import { draftEditor, draftText, ghost } from './editorDom.js';
@@ -58,9 +59,11 @@ describe('sharp edges', () => {
     const training = await showPane(page, 'Training');
     await training.getByRole('button', { name: 'Starter prose' }).click();
     const card = training.getByRole('region', { name: 'Starter prose' });
-    await card.getByText(/^Step 5,391/).waitFor();
+    // The figures the shipped checkpoint records (resources/starter/model/longhand.json).
+    const shipped = JSON.parse(readFileSync('resources/starter/model/longhand.json', 'utf8')) as { step: number; metrics: { trainLoss: number; valLoss: number } };
+    await card.getByText(new RegExp(`^Step ${shipped.step.toLocaleString('en-US')}`)).waitFor();
     expect(await card.getByText('Waiting for the first step…').count()).toBe(0);
-    expect(await card.locator('dd').allTextContents()).toEqual(['1.252', '1.416']);
+    expect(await card.locator('dd').allTextContents()).toEqual([shipped.metrics.trainLoss.toFixed(3), shipped.metrics.valLoss.toFixed(3)]);
     expect(await card.getByRole('progressbar').getAttribute('value')).toBe('1');
   });
 
