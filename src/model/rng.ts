@@ -40,6 +40,17 @@ export class Rng {
     return radius * Math.cos(2 * Math.PI * v);
   }
 
+  /**
+   * Moves the stream on by `n` draws of `next` at O(1) cost (mulberry32's state is a counter). A data-parallel
+   * replica uses it to read its own rows of a dropout mask drawn for the whole batch.
+   */
+  skip(n: number): void {
+    if (!Number.isInteger(n) || n < 0) throw new RangeError(`Rng.skip needs a non-negative integer (got ${n})`);
+    // (state + n · 0x6d2b79f5) mod 2³²: only n mod 2³² matters, and Math.imul keeps the low 32 bits.
+    const low = n % 4294967296;
+    this.state = (this.state + Math.imul(low >>> 0, 0x6d2b79f5)) >>> 0;
+  }
+
   /** A derived seed, for handing independent streams to sub-components. */
   fork(): number {
     return Math.floor(this.next() * 4294967296);

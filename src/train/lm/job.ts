@@ -1,10 +1,12 @@
 /** The language model as a training kind (../job.ts): its text, its task, its resume points. */
 import { weightEntries } from '../../model/weights.js';
-import { type LmSettings, resolveLmConfig, settingsOrSetupError } from '../config.js';
+import { type LmSettings, resolveLmConfig, resolveThreads, settingsOrSetupError } from '../config.js';
 import type { PreparedTask, TrainingKind } from '../kind.js';
 import type { LmJobSpec } from '../jobSpec.js';
 import { type LoadedLanguageModelCheckpoint, loadLanguageModelCheckpoint } from '../../model/checkpoint/index.js';
 import { SetupError } from '../errors.js';
+import { ParallelLmTask, replicaPlan } from '../parallel/coordinator.js';
+import type { TrainingTask } from '../task.js';
 import { loadText } from './corpus.js';
 import { type LmResumePoint, createLanguageModelTask, loadLmResumePoint } from './setup.js';
 
@@ -34,8 +36,19 @@ export const lmKind: TrainingKind<LmJobSpec, LmResumePoint> = {
       point?.dispose();
       throw error;
     }
-    const task = createLanguageModelTask(settings, text.documents, text.sha256, point, parent);
-    const parameters = weightEntries(task.model.weights).reduce((n, [, v]) => n + v.size, 0);
-    return { task, settings, vocabSize: task.model.config.vocabSize, parameters, warnings: [] };
+    const inner = createLanguageModelTask(settings, text.documents, text.sha256, point, parent);
+    const parameters = weightEntries(inner.model.weights).reduce((n, [, v]) => n + v.size, 0);
+    // One thread trains in this thread as it always has; more start replica threads (../parallel).
+    const { replicas } = replicaPlan(settingsOrSetupError(() => resolveThreads(spec.threads)), settings.batch);
+    let task: TrainingTask = inner;
+    if (replicas > 1) {
+      try {
+        task = await ParallelLmTask.start(inner, replicas, settings);
+      } catch (error) {
+        inner.dispose();
+        throw error;
+      }
+    }
+    return { task, settings, vocabSize: inner.model.config.vocabSize, parameters, replicas, warnings: [] };
   },
 };
