@@ -11,6 +11,8 @@
 import { tf } from '../../compute/tf.js';
 import type { CheckpointDigest, WritePhase } from '../../model/checkpoint/index.js';
 import type { EvalSplit, EvaluationResult, TaskCheckpoint, TrainStepResult, TrainingTask } from '../task.js';
+import type { TokenBatch } from '../lm/data.js';
+import type { StepReport, Trainer } from '../lm/step.js';
 import type { LanguageModelTask } from '../lm/task.js';
 import { type LmWork, lmReplicaInit, lmReplicaTrainer, lmWorkOf } from './lmReplica.js';
 import { type ReplicaTrainer, replicaStep } from './replica.js';
@@ -29,27 +31,70 @@ export function replicaPlan(threads: number, batch: number): { replicas: number;
   return { replicas, why: replicas < threads ? `batch ${batch} is too small for more` : 'one per thread' };
 }
 
-export class ParallelLmTask implements TrainingTask {
-  readonly replicas: number;
+/**
+ * A language-model trainer on N replicas: this thread's trainer is replica 0, replica threads hold exact copies.
+ * `step` trains on one batch (a task's, or the benchmark's) and leaves every replica with the same weights.
+ */
+export class DataParallelLm {
   private readonly own: ReplicaTrainer<LmWork>;
 
   private constructor(
-    private readonly inner: LanguageModelTask,
+    private readonly trainer: Trainer,
     private readonly shared: SharedGradients,
     private readonly pool: ReplicaPool,
     private readonly shares: Share[],
   ) {
-    this.replicas = shared.replicas;
-    this.own = lmReplicaTrainer(inner.stepper);
+    this.own = lmReplicaTrainer(trainer);
   }
 
-  /** Starts `replicas` − 1 replica threads as exact copies of `inner`'s model and optimiser. */
-  static async start(inner: LanguageModelTask, replicas: number, settings: { batch: number; lr: number; clip: number; seed: number }): Promise<ParallelLmTask> {
-    const parameters = inner.model.variables().reduce((n, v) => n + v.size, 0);
+  /** Starts `replicas` − 1 replica threads as exact copies of `trainer`'s model and optimiser. */
+  static async start(trainer: Trainer, replicas: number, settings: { batch: number; lr: number; clip: number; seed: number }): Promise<DataParallelLm> {
+    const parameters = trainer.model.variables().reduce((n, v) => n + v.size, 0);
     const shared = SharedGradients.create(replicas, parameters);
-    const init = lmReplicaInit(inner.stepper, { lr: settings.lr, clip: settings.clip, seed: settings.seed });
+    const init = lmReplicaInit(trainer, { lr: settings.lr, clip: settings.clip, seed: settings.seed });
     const pool = await ReplicaPool.start(shared, tf.getBackend(), init);
-    return new ParallelLmTask(inner, shared, pool, sharesOf(settings.batch, replicas));
+    return new DataParallelLm(trainer, shared, pool, sharesOf(settings.batch, replicas));
+  }
+
+  get replicas(): number {
+    return this.shared.replicas;
+  }
+
+  /** One step on `batch` (the batch size it was started with); the trainer's `last` reports it. */
+  async step(batch: TokenBatch, lr: number): Promise<StepReport> {
+    if (this.pool.error) throw new Error(this.pool.error);
+    if (batch.batch !== this.shares.reduce((n, s) => n + s.rows, 0)) throw new Error(`a data-parallel step needs batches of the size it started with`);
+    const parts = lmWorkOf(batch, this.shares);
+    this.pool.step(parts, lr);
+    try {
+      await replicaStep(this.shared, this.own, parts[0]!, lr);
+    } catch (error) {
+      this.shared.abort();
+      if (error instanceof ReplicaAbortedError && this.pool.error) throw new Error(this.pool.error);
+      throw error;
+    }
+    return this.trainer.last!;
+  }
+
+  /** Stops the replica threads (the trainer stays the caller's). */
+  stop(): Promise<void> {
+    return this.pool.stop();
+  }
+}
+
+/** The language-model task trained by DataParallelLm; everything but the step is the one-thread task's. */
+export class ParallelLmTask implements TrainingTask {
+  private constructor(
+    private readonly inner: LanguageModelTask,
+    private readonly parallel: DataParallelLm,
+  ) {}
+
+  static async start(inner: LanguageModelTask, replicas: number, settings: { batch: number; lr: number; clip: number; seed: number }): Promise<ParallelLmTask> {
+    return new ParallelLmTask(inner, await DataParallelLm.start(inner.stepper, replicas, settings));
+  }
+
+  get replicas(): number {
+    return this.parallel.replicas;
   }
 
   get stepsPerEpoch(): number {
@@ -61,18 +106,8 @@ export class ParallelLmTask implements TrainingTask {
   }
 
   async trainStep(lr: number): Promise<TrainStepResult> {
-    if (this.pool.error) throw new Error(this.pool.error);
     const batch = this.inner.nextBatch();
-    const parts = lmWorkOf(batch, this.shares);
-    this.pool.step(parts, lr);
-    try {
-      await replicaStep(this.shared, this.own, parts[0]!, lr);
-    } catch (error) {
-      this.shared.abort();
-      if (error instanceof ReplicaAbortedError && this.pool.error) throw new Error(this.pool.error);
-      throw error;
-    }
-    const last = this.inner.stepper.last!;
+    const last = await this.parallel.step(batch, lr);
     return { loss: last.loss, gradNorm: last.gradNorm, applied: last.applied, tokens: batch.batch * batch.steps };
   }
 
@@ -89,7 +124,7 @@ export class ParallelLmTask implements TrainingTask {
   }
 
   dispose(): void {
-    this.pool.stop().catch(() => undefined);
+    this.parallel.stop().catch(() => undefined);
     this.inner.dispose();
   }
 }
