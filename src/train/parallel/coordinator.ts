@@ -47,12 +47,20 @@ export class DataParallelLm {
     this.own = lmReplicaTrainer(trainer);
   }
 
-  /** Starts `replicas` − 1 replica threads as exact copies of `trainer`'s model and optimiser. */
-  static async start(trainer: Trainer, replicas: number, settings: { batch: number; lr: number; clip: number; seed: number }): Promise<DataParallelLm> {
+  /**
+   * Starts `replicas` − 1 replica threads as exact copies of `trainer`'s model and optimiser (`replicaEntry`: the
+   * thread's module, when not ./replicaEntry beside this one — a test of the Electron bundle passes its own).
+   */
+  static async start(
+    trainer: Trainer,
+    replicas: number,
+    settings: { batch: number; lr: number; clip: number; seed: number },
+    replicaEntry?: string | URL,
+  ): Promise<DataParallelLm> {
     const parameters = trainer.model.variables().reduce((n, v) => n + v.size, 0);
     const shared = SharedGradients.create(replicas, parameters);
     const init = lmReplicaInit(trainer, { lr: settings.lr, clip: settings.clip, seed: settings.seed });
-    const pool = await ReplicaPool.start(shared, tf.getBackend(), init);
+    const pool = await ReplicaPool.start(shared, tf.getBackend(), init, ...(replicaEntry ? [replicaEntry] : []));
     return new DataParallelLm(trainer, shared, pool, sharesOf(settings.batch, replicas));
   }
 

@@ -25,8 +25,8 @@ export class ReplicaPool {
   ) {}
 
   /** Starts replicas 1…N−1 (the coordinator is replica 0) and waits until each holds its copy of the model. */
-  static async start(shared: SharedGradients, backend: string, model: ReplicaInit): Promise<ReplicaPool> {
-    const module = workerModule(entry());
+  static async start(shared: SharedGradients, backend: string, model: ReplicaInit, replicaEntry: string | URL = entry()): Promise<ReplicaPool> {
+    const module = workerModule(replicaEntry);
     const workers = Array.from({ length: shared.replicas - 1 }, () => new Worker(module, { execArgv: [] }));
     const pool = new ReplicaPool(workers, shared);
     const ready = workers.map(
