@@ -6,6 +6,11 @@
 export class Rng {
   private state: number;
   private spareNormal: number | null = null;
+  /**
+   * Set for a data-parallel replica (src/train/parallel): the masks drawn from this generator are for rows
+   * [from, from + B) of a batch of `batch` rows, so they are those rows of the whole batch's masks (./dropout.ts).
+   */
+  rows: { batch: number; from: number } | null = null;
 
   constructor(seed: number) {
     // Mix the seed so that nearby seeds (0, 1, 2…) give unrelated streams.

@@ -136,12 +136,12 @@ type Config = BenchReport['config'];
 async function benchLonghand(tf: typeof TfType, config: Config): Promise<{ trainMs: number; genMs: number; replicas: number }> {
   const { LanguageModel } = await import('../../model/languageModel.js');
   const { createTrainer } = await import('../../train/lm/step.js');
-  const { DataParallelLm, replicaPlan } = await import('../../train/parallel/coordinator.js');
+  const { dataParallelLm, replicaPlan } = await import('../../train/parallel/coordinator.js');
   const model = LanguageModel.init(config, 0);
   const trainer = createTrainer(model, { optimizer: 'adam', lr: config.lr, clipNorm: config.clip });
   const [x, y] = syntheticBatch(tf, config);
   const { replicas } = replicaPlan(config.threads, config.batch);
-  const parallel = replicas > 1 ? await DataParallelLm.start(trainer, replicas, { batch: config.batch, lr: config.lr, clip: config.clip, seed: 0 }) : null;
+  const parallel = replicas > 1 ? await dataParallelLm(trainer, replicas, { lr: config.lr, clip: config.clip, seed: 0 }) : null;
   const tokens = { x: x.dataSync() as Int32Array, y: y.dataSync() as Int32Array, batch: config.batch, steps: config.seq };
   const step = async () => {
     if (parallel) await parallel.step(tokens, config.lr);

@@ -1,12 +1,12 @@
 /** The language model as a training kind (../job.ts): its text, its task, its resume points. */
 import { weightEntries } from '../../model/weights.js';
-import { type LmSettings, resolveLmConfig, resolveThreads, settingsOrSetupError } from '../config.js';
+import { type LmSettings, resolveLmConfig, settingsOrSetupError } from '../config.js';
 import type { PreparedTask, TrainingKind } from '../kind.js';
 import type { LmJobSpec } from '../jobSpec.js';
 import { type LoadedLanguageModelCheckpoint, loadLanguageModelCheckpoint } from '../../model/checkpoint/index.js';
 import { SetupError } from '../errors.js';
-import { ParallelLmTask, replicaPlan } from '../parallel/coordinator.js';
-import type { TrainingTask } from '../task.js';
+import { parallelLmTask } from '../parallel/coordinator.js';
+import { onReplicas } from '../parallel/parallelize.js';
 import { loadText } from './corpus.js';
 import { type LmResumePoint, createLanguageModelTask, loadLmResumePoint } from './setup.js';
 
@@ -39,16 +39,7 @@ export const lmKind: TrainingKind<LmJobSpec, LmResumePoint> = {
     const inner = createLanguageModelTask(settings, text.documents, text.sha256, point, parent);
     const parameters = weightEntries(inner.model.weights).reduce((n, [, v]) => n + v.size, 0);
     // One thread trains in this thread as it always has; more start replica threads (../parallel).
-    const { replicas } = replicaPlan(settingsOrSetupError(() => resolveThreads(spec.threads)), settings.batch);
-    let task: TrainingTask = inner;
-    if (replicas > 1) {
-      try {
-        task = await ParallelLmTask.start(inner, replicas, settings);
-      } catch (error) {
-        inner.dispose();
-        throw error;
-      }
-    }
+    const { task, replicas } = await onReplicas(inner, spec.threads, settings.batch, (t, n) => parallelLmTask(t, n, settings));
     return { task, settings, vocabSize: inner.model.config.vocabSize, parameters, replicas, warnings: [] };
   },
 };

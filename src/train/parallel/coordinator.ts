@@ -10,20 +10,24 @@
  */
 import { tf } from '../../compute/tf.js';
 import type { CheckpointDigest, WritePhase } from '../../model/checkpoint/index.js';
-import type { EvalSplit, EvaluationResult, TaskCheckpoint, TrainStepResult, TrainingTask } from '../task.js';
+import type { Seq2seqBatch } from '../../model/seq2seq/types.js';
 import type { TokenBatch } from '../lm/data.js';
 import type { StepReport, Trainer } from '../lm/step.js';
 import type { LanguageModelTask } from '../lm/task.js';
-import { type LmWork, lmReplicaInit, lmReplicaTrainer, lmWorkOf } from './lmReplica.js';
-import { type ReplicaTrainer, replicaStep } from './replica.js';
+import type { Seq2seqTrainingTask } from '../seq2seq/task.js';
+import type { EvalSplit, EvaluationResult, TaskCheckpoint, TrainStepResult, TrainingTask } from '../task.js';
+import { type LmWork, lmReplicaInit, lmReplicaTrainer, lmSplit } from './lmReplica.js';
+import type { AnyWork, ReplicaInit } from './protocol.js';
+import { type ReplicaTrainer, type ReplicaWork, replicaStep } from './replica.js';
 import { ReplicaPool } from './replicaPool.js';
-import { type Share, replicasFor, sharesOf } from './shares.js';
+import { type Seq2seqWork, seq2seqReplicaInit, seq2seqReplicaTrainer, seq2seqSplit } from './seq2seqReplica.js';
+import { replicasFor } from './shares.js';
 import { ReplicaAbortedError, SharedGradients } from './sharedGradients.js';
 
 /** Backends whose replicas are ours; tfjs-node (`tensorflow`) runs its own intra-op threads instead. */
 const REPLICA_BACKENDS = ['wasm', 'cpu'];
 
-/** How a job trains on `threads` threads with batches of `batch` rows on the current backend. */
+/** How many replicas a job on `threads` threads with batches of `batch` rows uses on the current backend. */
 export function replicaPlan(threads: number, batch: number): { replicas: number; why: string } {
   const backend = tf.getBackend();
   if (!REPLICA_BACKENDS.includes(backend)) return { replicas: 1, why: `${backend} uses its own threads` };
@@ -32,47 +36,38 @@ export function replicaPlan(threads: number, batch: number): { replicas: number;
 }
 
 /**
- * A language-model trainer on N replicas: this thread's trainer is replica 0, replica threads hold exact copies.
- * `step` trains on one batch (a task's, or the benchmark's) and leaves every replica with the same weights.
+ * A trainer on N replicas: this thread's trainer is replica 0, replica threads hold exact copies. `step` trains on
+ * one batch and leaves every replica with the same weights (the trainer's own report says how the step went).
  */
-export class DataParallelLm {
-  private readonly own: ReplicaTrainer<LmWork>;
-
+export class DataParallel<B, W extends AnyWork> {
   private constructor(
-    private readonly trainer: Trainer,
+    private readonly own: ReplicaTrainer<W>,
+    private readonly split: (batch: B, replicas: number) => ReplicaWork<W>[],
     private readonly shared: SharedGradients,
     private readonly pool: ReplicaPool,
-    private readonly shares: Share[],
-  ) {
-    this.own = lmReplicaTrainer(trainer);
-  }
+  ) {}
 
-  /**
-   * Starts `replicas` − 1 replica threads as exact copies of `trainer`'s model and optimiser (`replicaEntry`: the
-   * thread's module, when not ./replicaEntry beside this one — a test of the Electron bundle passes its own).
-   */
-  static async start(
-    trainer: Trainer,
+  /** Starts `replicas` − 1 replica threads from `init` (`replicaEntry`: their module, when not ./replicaEntry). */
+  static async start<B, W extends AnyWork>(
+    own: ReplicaTrainer<W>,
+    init: ReplicaInit,
+    split: (batch: B, replicas: number) => ReplicaWork<W>[],
     replicas: number,
-    settings: { batch: number; lr: number; clip: number; seed: number },
     replicaEntry?: string | URL,
-  ): Promise<DataParallelLm> {
-    const parameters = trainer.model.variables().reduce((n, v) => n + v.size, 0);
+  ): Promise<DataParallel<B, W>> {
+    const parameters = own.shapes.reduce((n, shape) => n + shape.reduce((a, b) => a * b, 1), 0);
     const shared = SharedGradients.create(replicas, parameters);
-    const init = lmReplicaInit(trainer, { lr: settings.lr, clip: settings.clip, seed: settings.seed });
     const pool = await ReplicaPool.start(shared, tf.getBackend(), init, ...(replicaEntry ? [replicaEntry] : []));
-    return new DataParallelLm(trainer, shared, pool, sharesOf(settings.batch, replicas));
+    return new DataParallel(own, split, shared, pool);
   }
 
   get replicas(): number {
     return this.shared.replicas;
   }
 
-  /** One step on `batch` (the batch size it was started with); the trainer's `last` reports it. */
-  async step(batch: TokenBatch, lr: number): Promise<StepReport> {
+  async step(batch: B, lr: number): Promise<void> {
     if (this.pool.error) throw new Error(this.pool.error);
-    if (batch.batch !== this.shares.reduce((n, s) => n + s.rows, 0)) throw new Error(`a data-parallel step needs batches of the size it started with`);
-    const parts = lmWorkOf(batch, this.shares);
+    const parts = this.split(batch, this.shared.replicas);
     this.pool.step(parts, lr);
     try {
       await replicaStep(this.shared, this.own, parts[0]!, lr);
@@ -81,7 +76,6 @@ export class DataParallelLm {
       if (error instanceof ReplicaAbortedError && this.pool.error) throw new Error(this.pool.error);
       throw error;
     }
-    return this.trainer.last!;
   }
 
   /** Stops the replica threads (the trainer stays the caller's). */
@@ -90,16 +84,36 @@ export class DataParallelLm {
   }
 }
 
-/** The language-model task trained by DataParallelLm; everything but the step is the one-thread task's. */
-export class ParallelLmTask implements TrainingTask {
-  private constructor(
-    private readonly inner: LanguageModelTask,
-    private readonly parallel: DataParallelLm,
-  ) {}
+/** A language-model trainer on `replicas` replicas (the benchmark's, and the LM task's below). */
+export async function dataParallelLm(
+  trainer: Trainer,
+  replicas: number,
+  settings: { lr: number; clip: number; seed: number },
+  replicaEntry?: string | URL,
+): Promise<{ replicas: number; step(batch: TokenBatch, lr: number): Promise<StepReport>; stop(): Promise<void> }> {
+  const parallel = await DataParallel.start<TokenBatch, LmWork>(lmReplicaTrainer(trainer), lmReplicaInit(trainer, settings), lmSplit, replicas, replicaEntry);
+  return {
+    replicas: parallel.replicas,
+    step: async (batch, lr) => {
+      await parallel.step(batch, lr);
+      return trainer.last!;
+    },
+    stop: () => parallel.stop(),
+  };
+}
 
-  static async start(inner: LanguageModelTask, replicas: number, settings: { batch: number; lr: number; clip: number; seed: number }): Promise<ParallelLmTask> {
-    return new ParallelLmTask(inner, await DataParallelLm.start(inner.stepper, replicas, settings));
-  }
+/** What a kind's one-thread task offers for data parallelism: its batches, in its own order. */
+interface SteppedTask<B> extends TrainingTask {
+  nextBatch(): B;
+}
+
+/** A kind's task trained on N replicas; everything but the step is the one-thread task's. */
+export class ParallelTask<B, W extends AnyWork> implements TrainingTask {
+  constructor(
+    private readonly inner: SteppedTask<B>,
+    private readonly parallel: DataParallel<B, W>,
+    private readonly report: (batch: B) => TrainStepResult,
+  ) {}
 
   get replicas(): number {
     return this.parallel.replicas;
@@ -115,15 +129,15 @@ export class ParallelLmTask implements TrainingTask {
 
   async trainStep(lr: number): Promise<TrainStepResult> {
     const batch = this.inner.nextBatch();
-    const last = await this.parallel.step(batch, lr);
-    return { loss: last.loss, gradNorm: last.gradNorm, applied: last.applied, tokens: batch.batch * batch.steps };
+    await this.parallel.step(batch, lr);
+    return this.report(batch);
   }
 
-  evaluate(split: EvalSplit, options?: { maxTokens?: number }): EvaluationResult {
+  evaluate(split: EvalSplit, options?: { maxTokens?: number }): EvaluationResult | Promise<EvaluationResult> {
     return this.inner.evaluate(split, options);
   }
 
-  sample(options: { step: number }): string {
+  sample(options: { step: number }): string | Promise<string> {
     return this.inner.sample(options);
   }
 
@@ -135,4 +149,28 @@ export class ParallelLmTask implements TrainingTask {
     this.parallel.stop().catch(() => undefined);
     this.inner.dispose();
   }
+}
+
+/** The language-model task on `replicas` replicas. */
+export async function parallelLmTask(inner: LanguageModelTask, replicas: number, settings: { lr: number; clip: number; seed: number }): Promise<ParallelTask<TokenBatch, LmWork>> {
+  const trainer = inner.stepper;
+  const parallel = await DataParallel.start<TokenBatch, LmWork>(lmReplicaTrainer(trainer), lmReplicaInit(trainer, settings), lmSplit, replicas);
+  return new ParallelTask(inner, parallel, (batch) => {
+    const last = trainer.last!;
+    return { loss: last.loss, gradNorm: last.gradNorm, applied: last.applied, tokens: batch.batch * batch.steps };
+  });
+}
+
+/** The encoder–decoder task on `replicas` replicas. */
+export async function parallelSeq2seqTask(
+  inner: Seq2seqTrainingTask,
+  replicas: number,
+  settings: { lr: number; clip: number; seed: number; coverageWeight: number },
+): Promise<ParallelTask<Seq2seqBatch, Seq2seqWork>> {
+  const trainer = inner.stepper;
+  const parallel = await DataParallel.start<Seq2seqBatch, Seq2seqWork>(seq2seqReplicaTrainer(trainer), seq2seqReplicaInit(trainer, settings), seq2seqSplit, replicas);
+  return new ParallelTask(inner, parallel, (batch) => {
+    const last = trainer.last!;
+    return { loss: last.loss, gradNorm: last.gradNorm, applied: last.applied, tokens: batch.targetLengths.reduce((n, l) => n + l, 0) };
+  });
 }

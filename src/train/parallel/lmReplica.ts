@@ -9,7 +9,8 @@ import type { LanguageModelConfig, LanguageModelWeights } from '../../model/type
 import { weightEntries, weightShapes } from '../../model/weights.js';
 import type { TokenBatch } from '../lm/data.js';
 import { type Trainer, createTrainer } from '../lm/step.js';
-import type { ReplicaTrainer } from './replica.js';
+import type { ReplicaTrainer, ReplicaWork } from './replica.js';
+import { sharesOf } from './shares.js';
 
 /** A named array: a weight or an optimiser slot, copied out of tf for another thread. */
 export interface NamedArray {
@@ -103,19 +104,20 @@ export function lmReplicaTrainer(trainer: Trainer): ReplicaTrainer<LmWork> {
       const x = tf.tensor2d(work.x, [work.rows, work.steps], 'int32');
       const y = tf.tensor2d(work.y, [work.rows, work.steps], 'int32');
       try {
-        return trainer.gradients(x, y, { batch: work.batch, from: work.from });
+        return { ...trainer.gradients(x, y, { batch: work.batch, from: work.from }), aux: 0 };
       } finally {
         tf.dispose([x, y]);
       }
     },
-    applyGradients: (grads, loss, gradNorm, lr) => trainer.applyGradients(grads, loss, gradNorm, lr),
+    applyGradients: (grads, loss, gradNorm, lr) => trainer.applyGradients(grads, loss.loss, gradNorm, lr),
     dispose: () => undefined,
   };
 }
 
-/** Each replica's rows of `batch` (see ./shares.ts) and their weight in the mean loss. */
-export function lmWorkOf(batch: TokenBatch, shares: readonly { from: number; rows: number }[]): { work: LmWork; weight: number }[] {
+/** Each of `replicas` replicas' rows of `batch` (./shares.ts) and their weight in the mean loss (every position counts). */
+export function lmSplit(batch: TokenBatch, replicas: number): ReplicaWork<LmWork>[] {
   const { steps } = batch;
+  const shares = sharesOf(batch.batch, replicas);
   return shares.map(({ from, rows }) => ({
     work: {
       x: batch.x.slice(from * steps, (from + rows) * steps),

@@ -7,28 +7,34 @@
 import { tf } from '../../compute/tf.js';
 import type { SharedGradients } from './sharedGradients.js';
 
-/** What data parallelism needs from a model kind's trainer (the LM's: ./lmReplica.ts). */
+/** What data parallelism needs from a model kind's trainer (./lmReplica.ts, ./seq2seqReplica.ts). */
 export interface ReplicaTrainer<W> {
   /** Shapes of the trainable weights, in the order gradients are laid out. */
   readonly shapes: readonly number[][];
-  /** Mean loss and gradients of this replica's part of the batch (the caller disposes the tensors). */
-  gradients(work: W): { loss: number; grads: tf.Tensor[] };
-  /** The update from the summed gradients, their global norm and the batch's loss (skipped when not finite). */
-  applyGradients(grads: tf.Tensor[], loss: number, gradNorm: number, lr: number): void;
+  /** Mean loss (and auxiliary loss: seq2seq's coverage term) and gradients of this replica's rows; the caller disposes the tensors. */
+  gradients(work: W): { loss: number; aux: number; grads: tf.Tensor[] };
+  /** The update from the summed gradients, their global norm and the batch's losses (skipped when not finite). */
+  applyGradients(grads: tf.Tensor[], loss: { loss: number; aux: number }, gradNorm: number, lr: number): void;
   dispose(): void;
 }
 
-/** A replica's part of one step: its rows and their weight (their share of the loss's denominator). */
+/** A replica's part of one step: its rows and their weight (their share of the loss's denominator; 0: no rows). */
 export interface ReplicaWork<W> {
   work: W;
   weight: number;
 }
 
-/** Before the first barrier: this replica's weighted gradients into its slot, and its weighted loss. */
+/** Before the first barrier: this replica's weighted gradients into its slot, and its weighted losses. */
 export function contribute<W>(shared: SharedGradients, replica: number, trainer: ReplicaTrainer<W>, part: ReplicaWork<W>): void {
-  const { loss, grads } = trainer.gradients(part.work);
   const slot = shared.slot(replica);
   const weight = part.weight;
+  if (weight === 0) {
+    // A batch with fewer rows than replicas: this one has nothing to add.
+    slot.fill(0);
+    shared.setLoss(replica, 0, 0);
+    return;
+  }
+  const { loss, aux, grads } = trainer.gradients(part.work);
   let at = 0;
   try {
     for (const g of grads) {
@@ -40,11 +46,11 @@ export function contribute<W>(shared: SharedGradients, replica: number, trainer:
     tf.dispose(grads);
   }
   if (at !== shared.parameters) throw new Error(`a replica produced ${at} gradient values, expected ${shared.parameters}`);
-  shared.setLoss(replica, loss * weight);
+  shared.setLoss(replica, loss * weight, aux * weight);
 }
 
 /** After the second barrier: the update from the summed gradients (identical on every replica). */
-export function applySum<W>(shared: SharedGradients, trainer: ReplicaTrainer<W>, loss: number, lr: number): { loss: number; gradNorm: number } {
+export function applySum<W>(shared: SharedGradients, trainer: ReplicaTrainer<W>, loss: { loss: number; aux: number }, lr: number): void {
   const gradNorm = shared.norm();
   const sum = shared.sum;
   let at = 0;
@@ -60,7 +66,6 @@ export function applySum<W>(shared: SharedGradients, trainer: ReplicaTrainer<W>,
   } finally {
     tf.dispose(grads);
   }
-  return { loss, gradNorm };
 }
 
 /** A replica thread's whole step, blocking at the barriers. */
@@ -74,11 +79,11 @@ export function replicaStepSync<W>(shared: SharedGradients, replica: number, tra
 }
 
 /** The coordinator's whole step (it is replica 0), awaiting at the barriers so it still hears replicas die. */
-export async function replicaStep<W>(shared: SharedGradients, trainer: ReplicaTrainer<W>, part: ReplicaWork<W>, lr: number): Promise<{ loss: number; gradNorm: number }> {
+export async function replicaStep<W>(shared: SharedGradients, trainer: ReplicaTrainer<W>, part: ReplicaWork<W>, lr: number): Promise<void> {
   contribute(shared, 0, trainer, part);
   await shared.arrive();
   const loss = shared.loss();
   shared.reduceChunk(0);
   await shared.arrive();
-  return applySum(shared, trainer, loss, lr);
+  applySum(shared, trainer, loss, lr);
 }

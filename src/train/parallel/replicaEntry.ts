@@ -7,10 +7,10 @@ import { parentPort } from 'node:worker_threads';
 import { initCompute } from '../../compute/backend.js';
 import { tf } from '../../compute/tf.js';
 import { createLmReplica } from './lmReplica.js';
-import type { FromReplica, ToReplica } from './protocol.js';
+import type { AnyWork, FromReplica, ReplicaInit, ToReplica } from './protocol.js';
 import { type ReplicaTrainer, replicaStepSync } from './replica.js';
+import { createSeq2seqReplica } from './seq2seqReplica.js';
 import { ReplicaAbortedError, SharedGradients } from './sharedGradients.js';
-import type { LmWork } from './lmReplica.js';
 
 if (!parentPort) throw new Error('a training replica runs as a worker thread');
 const port = parentPort;
@@ -18,7 +18,12 @@ const post = (message: FromReplica) => port.postMessage(message);
 
 let replica = -1;
 let shared: SharedGradients | null = null;
-let trainer: ReplicaTrainer<LmWork> | null = null;
+let trainer: ReplicaTrainer<AnyWork> | null = null;
+
+/** The kind's replica (its work messages are that kind's, so the cast is by construction). */
+function createReplica(init: ReplicaInit): ReplicaTrainer<AnyWork> {
+  return (init.kind === 'lm' ? createLmReplica(init) : createSeq2seqReplica(init)) as ReplicaTrainer<AnyWork>;
+}
 
 port.on('message', (message: ToReplica) => {
   void handle(message).catch((error: unknown) => {
@@ -35,7 +40,7 @@ async function handle(message: ToReplica): Promise<void> {
       await tf.ready();
       replica = message.replica;
       shared = new SharedGradients(message.shared);
-      trainer = createLmReplica(message.model);
+      trainer = createReplica(message.model);
       post({ type: 'ready' });
       return;
     }

@@ -5,8 +5,8 @@
  */
 import { Worker } from 'node:worker_threads';
 import { workerModule } from '../../compute/threadModule.js';
-import type { FromReplica, ReplicaInit, ToReplica } from './protocol.js';
-import type { LmWork } from './lmReplica.js';
+import type { AnyWork, FromReplica, ReplicaInit, ToReplica } from './protocol.js';
+import type { ReplicaWork } from './replica.js';
 import type { SharedGradients } from './sharedGradients.js';
 
 /** ./replicaEntry.ts in development and tests, replicaEntry.js beside the bundle that runs training. */
@@ -58,7 +58,7 @@ export class ReplicaPool {
   }
 
   /** Sends replica r (1…N−1) its part of the step. */
-  step(parts: readonly { work: LmWork; weight: number }[], lr: number): void {
+  step(parts: readonly ReplicaWork<AnyWork>[], lr: number): void {
     this.workers.forEach((worker, i) => {
       const part = parts[i + 1]!;
       worker.postMessage({ type: 'step', work: part.work, weight: part.weight, lr } satisfies ToReplica);

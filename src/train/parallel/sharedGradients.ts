@@ -6,7 +6,7 @@
  * same update: the replicas stay identical without ever sending weights.
  *
  * Layout: a control block (Int32: arrivals, barrier generation, abort flag), per-replica scalars (Float64: weighted
- * loss, sum of squares of its chunk), N gradient slots and the result (Float32, P each).
+ * loss, weighted auxiliary loss — seq2seq's coverage term —, sum of squares of its chunk), N gradient slots and the result (Float32, P each).
  *
  * When is a region safe to reuse? Slots are written before barrier 1 and read between barriers 1 and 2; the result
  * and the chunk norms are written between 1 and 2 and read after 2; losses are written before 1 and read between
@@ -17,6 +17,8 @@ const ARRIVED = 0;
 const GENERATION = 1;
 const ABORTED = 2;
 const CONTROL_INTS = 4;
+/** Per replica: weighted loss, weighted auxiliary loss, its chunk's sum of squares. */
+const SCALARS = 3;
 /** A waiter re-checks the abort flag at least this often (a dead replica cannot wake it). */
 const WAIT_SLICE_MS = 500;
 
@@ -49,8 +51,8 @@ export class SharedGradients {
     this.parameters = parameters;
     this.control = new Int32Array(buffer, 0, CONTROL_INTS);
     const scalarsAt = CONTROL_INTS * 4;
-    this.scalars = new Float64Array(buffer, scalarsAt, 2 * replicas);
-    const slotsAt = scalarsAt + 16 * replicas;
+    this.scalars = new Float64Array(buffer, scalarsAt, SCALARS * replicas);
+    const slotsAt = scalarsAt + 8 * SCALARS * replicas;
     this.slots = Array.from({ length: replicas }, (_, r) => new Float32Array(buffer, slotsAt + r * parameters * 4, parameters));
     this.result = new Float32Array(buffer, slotsAt + replicas * parameters * 4, parameters);
   }
@@ -59,7 +61,7 @@ export class SharedGradients {
     if (!(Number.isInteger(replicas) && replicas >= 1 && Number.isInteger(parameters) && parameters >= 1)) {
       throw new RangeError(`bad shared-gradient shape: ${replicas} replicas × ${parameters} parameters`);
     }
-    const bytes = CONTROL_INTS * 4 + 16 * replicas + (replicas + 1) * parameters * 4;
+    const bytes = CONTROL_INTS * 4 + 8 * SCALARS * replicas + (replicas + 1) * parameters * 4;
     return new SharedGradients({ buffer: new SharedArrayBuffer(bytes), replicas, parameters });
   }
 
@@ -73,15 +75,20 @@ export class SharedGradients {
     return this.result;
   }
 
-  setLoss(r: number, weightedLoss: number): void {
-    this.scalars[2 * r] = weightedLoss;
+  setLoss(r: number, weightedLoss: number, weightedAux = 0): void {
+    this.scalars[SCALARS * r] = weightedLoss;
+    this.scalars[SCALARS * r + 1] = weightedAux;
   }
 
-  /** The batch's loss: the replicas' weighted losses summed in replica order (read between the barriers). */
-  loss(): number {
-    let total = 0;
-    for (let r = 0; r < this.replicas; r++) total += this.scalars[2 * r]!;
-    return total;
+  /** The batch's losses: the replicas' weighted ones summed in replica order (read between the barriers). */
+  loss(): { loss: number; aux: number } {
+    let loss = 0;
+    let aux = 0;
+    for (let r = 0; r < this.replicas; r++) {
+      loss += this.scalars[SCALARS * r]!;
+      aux += this.scalars[SCALARS * r + 1]!;
+    }
+    return { loss, aux };
   }
 
   /** Sums replica `r`'s chunk of every slot into the result, and records the chunk's sum of squares. */
@@ -97,13 +104,13 @@ export class SharedGradients {
       const rounded = out[k]!;
       squares += rounded * rounded;
     }
-    this.scalars[2 * r + 1] = squares;
+    this.scalars[SCALARS * r + 2] = squares;
   }
 
   /** The global L2 norm of the summed gradients (read after the second barrier). */
   norm(): number {
     let squares = 0;
-    for (let r = 0; r < this.replicas; r++) squares += this.scalars[2 * r + 1]!;
+    for (let r = 0; r < this.replicas; r++) squares += this.scalars[SCALARS * r + 2]!;
     return Math.sqrt(squares);
   }
 

@@ -14,7 +14,7 @@ import { threadWorkerSpawner } from '../../../src/worker/threads.js';
 import { tf } from '../../../src/compute/tf.js';
 import { LanguageModel } from '../../../src/model/languageModel.js';
 import { createTrainer } from '../../../src/train/lm/step.js';
-import { DataParallelLm } from '../../../src/train/parallel/coordinator.js';
+import { dataParallelLm } from '../../../src/train/parallel/coordinator.js';
 
 const ROOT = path.resolve(import.meta.dirname, '../../..');
 const FIXTURE_MODEL = path.join(ROOT, 'test/fixtures/checkpoints/keras-char-lm');
@@ -79,7 +79,7 @@ describe('the Electron build', () => {
     const x = tf.tensor2d(batch.x, [4, 6], 'int32');
     const y = tf.tensor2d(batch.y, [4, 6], 'int32');
     const own = createTrainer(two, { optimizer: 'adam', lr: settings.lr, clipNorm: settings.clip });
-    const parallel = await DataParallelLm.start(own, 2, settings, path.join(out, 'replicaEntry.js'));
+    const parallel = await dataParallelLm(own, 2, settings, path.join(out, 'replicaEntry.js'));
     try {
       for (let i = 0; i < 3; i++) {
         const expected = single.step(x, y, settings.lr);

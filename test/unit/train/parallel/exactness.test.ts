@@ -2,18 +2,19 @@
  * Data parallelism computes what one thread computes: with the same global batch, two replicas (this thread and a
  * replica thread, summing gradients in shared memory) give the one-thread losses step by step, up to float
  * summation order — dropout included, since each replica uses its rows of the whole batch's masks — and the same
- * weights at the end. On both backends replicas run on.
+ * weights at the end. On both backends replicas run on; for both model kinds.
  */
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { loadLanguageModelCheckpoint } from '../../../../src/model/checkpoint/index.js';
 import { weightEntries } from '../../../../src/model/weights.js';
 import { tf } from '../../../../src/compute/tf.js';
-import { resolveLmConfig } from '../../../../src/train/config.js';
+import { resolveLmConfig, resolveSeq2seqConfig } from '../../../../src/train/config.js';
 import { runTrainingJob } from '../../../../src/train/job.js';
-import type { JobEvent, LmJobSpec } from '../../../../src/train/jobSpec.js';
+import type { JobEvent, LmJobSpec, Seq2seqJobSpec } from '../../../../src/train/jobSpec.js';
 import { testBackends, useBackend } from '../../../helpers/tf.js';
 import { TINY, shakespeare } from '../helpers.js';
 
@@ -68,5 +69,56 @@ describe.each(testBackends)('data-parallel training on %s', (backend) => {
       for (let k = 0; k < values.length; k++) worst = Math.max(worst, Math.abs(values[k]! - other[k]!));
       expect(worst, name).toBeLessThan(1e-4);
     });
+  });
+});
+
+const pairsFile = fileURLToPath(new URL('../../../fixtures/seq2seq/dialogue.tsv', import.meta.url));
+
+const seq2seqSpec = (threads: number): Seq2seqJobSpec => ({
+  kind: 'seq2seq',
+  runId: 2,
+  name: 'parallel seq2seq',
+  checkpointDir: path.join(dir, `s${threads}`),
+  resumeFrom: [],
+  threads,
+  config: resolveSeq2seqConfig({
+    task: 'dialogue',
+    pairs: { kind: 'file', path: pairsFile },
+    embed: 8,
+    hidden: 8,
+    batch: 16,
+    dropout: 0.2,
+    lr: 0.01,
+    warmupSteps: 2,
+    evalEvery: 0,
+    sampleEvery: 0,
+    logEvery: 1,
+    checkpointMinutes: 0,
+    validationFraction: 0.1,
+    budget: { steps: 20 },
+  }),
+  pairs: { kind: 'file', path: pairsFile },
+});
+
+describe.each(testBackends)('data-parallel encoder–decoder training on %s', (backend) => {
+  it('two replicas train as one thread does (rows weighted by their target tokens)', async () => {
+    await useBackend(backend);
+    const run = async (threads: number) => {
+      const losses: number[] = [];
+      const result = await runTrainingJob(seq2seqSpec(threads), {
+        onEvent: (e) => {
+          if (e.type === 'metrics') for (const p of e.points) if (p.split === 'train' && p.name === 'loss') losses.push(p.value);
+        },
+      });
+      return { result, losses };
+    };
+    const one = await run(1);
+    const two = await run(2);
+    expect(one.result).toMatchObject({ outcome: 'completed', step: 20, replicas: 1 });
+    expect(two.result).toMatchObject({ outcome: 'completed', step: 20, replicas: 2 });
+    expect(one.losses).toHaveLength(20);
+    expect(one.losses[19]!).toBeLessThan(one.losses[0]! - 0.3);
+    two.losses.forEach((loss, i) => expect(loss, `step ${i + 1}`).toBeCloseTo(one.losses[i]!, 4));
+    expect(two.result.finalValLoss).toBeCloseTo(one.result.finalValLoss!, 4);
   });
 });
