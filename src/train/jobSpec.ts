@@ -23,6 +23,11 @@ const base = {
   resumeFrom: z.array(KnownCheckpoint),
   /** Threads to train on (absent: src/train/config.ts `defaultThreads()`); not part of the run's settings. */
   threads: Threads.optional(),
+  /**
+   * The job's thread serves other work (the app's worker: suggestions). With more than one replica, every replica
+   * then trains in a thread of its own and the job's thread only coordinates (src/train/parallel/coordinator.ts).
+   */
+  keepThreadFree: z.boolean().optional(),
 };
 
 export const TrainingJobSpec = z.discriminatedUnion('kind', [

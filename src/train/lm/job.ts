@@ -39,7 +39,7 @@ export const lmKind: TrainingKind<LmJobSpec, LmResumePoint> = {
     const inner = createLanguageModelTask(settings, text.documents, text.sha256, point, parent);
     const parameters = weightEntries(inner.model.weights).reduce((n, [, v]) => n + v.size, 0);
     // One thread trains in this thread as it always has; more start replica threads (../parallel).
-    const { task, replicas } = await onReplicas(inner, spec.threads, settings.batch, (t, n) => parallelLmTask(t, n, settings));
+    const { task, replicas } = await onReplicas(inner, spec, settings.batch, (t, n, options) => parallelLmTask(t, n, settings, options));
     return { task, settings, vocabSize: inner.model.config.vocabSize, parameters, replicas, warnings: [] };
   },
 };

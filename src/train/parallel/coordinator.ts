@@ -35,9 +35,22 @@ export function replicaPlan(threads: number, batch: number): { replicas: number;
   return { replicas, why: replicas < threads ? `batch ${batch} is too small for more` : 'one per thread' };
 }
 
+/** How replicas are placed. */
+export interface ReplicaOptions {
+  /** The module of a replica thread, when not ./replicaEntry beside this one (a test of the Electron bundle). */
+  replicaEntry?: string | URL;
+  /**
+   * Keep this thread free: every replica trains in a thread of its own and this one only coordinates (and applies
+   * the update to its own copy, which evaluates, samples and checkpoints). The app's worker asks for it, so a
+   * suggestion never waits behind a step's forward and backward pass; the CLI trains replica 0 here.
+   */
+  keepThreadFree?: boolean;
+}
+
 /**
- * A trainer on N replicas: this thread's trainer is replica 0, replica threads hold exact copies. `step` trains on
- * one batch and leaves every replica with the same weights (the trainer's own report says how the step went).
+ * A trainer on N replicas: this thread's trainer is replica 0 (or, keeping the thread free, a member that only
+ * applies the update), replica threads hold exact copies. `step` trains on one batch and leaves every copy with the
+ * same weights (the trainer's own report says how the step went).
  */
 export class DataParallel<B, W extends AnyWork> {
   private constructor(
@@ -45,29 +58,29 @@ export class DataParallel<B, W extends AnyWork> {
     private readonly split: (batch: B, replicas: number) => ReplicaWork<W>[],
     private readonly shared: SharedGradients,
     private readonly pool: ReplicaPool,
+    readonly replicas: number,
+    private readonly free: boolean,
   ) {}
 
-  /** Starts `replicas` − 1 replica threads from `init` (`replicaEntry`: their module, when not ./replicaEntry). */
+  /** Starts the replica threads from `init`. */
   static async start<B, W extends AnyWork>(
     own: ReplicaTrainer<W>,
     init: ReplicaInit,
     split: (batch: B, replicas: number) => ReplicaWork<W>[],
     replicas: number,
-    replicaEntry?: string | URL,
+    options: ReplicaOptions = {},
   ): Promise<DataParallel<B, W>> {
     const parameters = own.shapes.reduce((n, shape) => n + shape.reduce((a, b) => a * b, 1), 0);
-    const shared = SharedGradients.create(replicas, parameters);
-    const pool = await ReplicaPool.start(shared, tf.getBackend(), init, ...(replicaEntry ? [replicaEntry] : []));
-    return new DataParallel(own, split, shared, pool);
-  }
-
-  get replicas(): number {
-    return this.shared.replicas;
+    const free = Boolean(options.keepThreadFree);
+    const shared = SharedGradients.create(replicas + (free ? 1 : 0), parameters);
+    const pool = await ReplicaPool.start(shared, tf.getBackend(), init, ...(options.replicaEntry ? [options.replicaEntry] : []));
+    return new DataParallel(own, split, shared, pool, replicas, free);
   }
 
   async step(batch: B, lr: number): Promise<void> {
     if (this.pool.error) throw new Error(this.pool.error);
-    const parts = this.split(batch, this.shared.replicas);
+    const split = this.split(batch, this.replicas);
+    const parts = this.free ? [{ work: null, weight: 0 }, ...split] : split;
     this.pool.step(parts, lr);
     try {
       await replicaStep(this.shared, this.own, parts[0]!, lr);
@@ -89,9 +102,9 @@ export async function dataParallelLm(
   trainer: Trainer,
   replicas: number,
   settings: { lr: number; clip: number; seed: number },
-  replicaEntry?: string | URL,
+  options: ReplicaOptions = {},
 ): Promise<{ replicas: number; step(batch: TokenBatch, lr: number): Promise<StepReport>; stop(): Promise<void> }> {
-  const parallel = await DataParallel.start<TokenBatch, LmWork>(lmReplicaTrainer(trainer), lmReplicaInit(trainer, settings), lmSplit, replicas, replicaEntry);
+  const parallel = await DataParallel.start<TokenBatch, LmWork>(lmReplicaTrainer(trainer), lmReplicaInit(trainer, settings), lmSplit, replicas, options);
   return {
     replicas: parallel.replicas,
     step: async (batch, lr) => {
@@ -152,9 +165,14 @@ export class ParallelTask<B, W extends AnyWork> implements TrainingTask {
 }
 
 /** The language-model task on `replicas` replicas. */
-export async function parallelLmTask(inner: LanguageModelTask, replicas: number, settings: { lr: number; clip: number; seed: number }): Promise<ParallelTask<TokenBatch, LmWork>> {
+export async function parallelLmTask(
+  inner: LanguageModelTask,
+  replicas: number,
+  settings: { lr: number; clip: number; seed: number },
+  options: ReplicaOptions = {},
+): Promise<ParallelTask<TokenBatch, LmWork>> {
   const trainer = inner.stepper;
-  const parallel = await DataParallel.start<TokenBatch, LmWork>(lmReplicaTrainer(trainer), lmReplicaInit(trainer, settings), lmSplit, replicas);
+  const parallel = await DataParallel.start<TokenBatch, LmWork>(lmReplicaTrainer(trainer), lmReplicaInit(trainer, settings), lmSplit, replicas, options);
   return new ParallelTask(inner, parallel, (batch) => {
     const last = trainer.last!;
     return { loss: last.loss, gradNorm: last.gradNorm, applied: last.applied, tokens: batch.batch * batch.steps };
@@ -166,9 +184,10 @@ export async function parallelSeq2seqTask(
   inner: Seq2seqTrainingTask,
   replicas: number,
   settings: { lr: number; clip: number; seed: number; coverageWeight: number },
+  options: ReplicaOptions = {},
 ): Promise<ParallelTask<Seq2seqBatch, Seq2seqWork>> {
   const trainer = inner.stepper;
-  const parallel = await DataParallel.start<Seq2seqBatch, Seq2seqWork>(seq2seqReplicaTrainer(trainer), seq2seqReplicaInit(trainer, settings), seq2seqSplit, replicas);
+  const parallel = await DataParallel.start<Seq2seqBatch, Seq2seqWork>(seq2seqReplicaTrainer(trainer), seq2seqReplicaInit(trainer, settings), seq2seqSplit, replicas, options);
   return new ParallelTask(inner, parallel, (batch) => {
     const last = trainer.last!;
     return { loss: last.loss, gradNorm: last.gradNorm, applied: last.applied, tokens: batch.targetLengths.reduce((n, l) => n + l, 0) };

@@ -5,17 +5,17 @@
  */
 import { resolveThreads, settingsOrSetupError } from '../config.js';
 import type { TrainingTask } from '../task.js';
-import { replicaPlan } from './coordinator.js';
+import { type ReplicaOptions, replicaPlan } from './coordinator.js';
 
 export async function onReplicas<T extends TrainingTask>(
   inner: T,
-  threads: number | undefined,
+  spec: { threads?: number | undefined; keepThreadFree?: boolean | undefined },
   batch: number,
-  wrap: (inner: T, replicas: number) => Promise<TrainingTask>,
+  wrap: (inner: T, replicas: number, options: ReplicaOptions) => Promise<TrainingTask>,
 ): Promise<{ task: TrainingTask; replicas: number }> {
   try {
-    const { replicas } = replicaPlan(settingsOrSetupError(() => resolveThreads(threads)), batch);
-    return { task: replicas > 1 ? await wrap(inner, replicas) : inner, replicas };
+    const { replicas } = replicaPlan(settingsOrSetupError(() => resolveThreads(spec.threads)), batch);
+    return { task: replicas > 1 ? await wrap(inner, replicas, { keepThreadFree: Boolean(spec.keepThreadFree) }) : inner, replicas };
   } catch (error) {
     inner.dispose();
     throw error;

@@ -18,9 +18,9 @@ export interface ReplicaTrainer<W> {
   dispose(): void;
 }
 
-/** A replica's part of one step: its rows and their weight (their share of the loss's denominator; 0: no rows). */
+/** A replica's part of one step: its rows and their weight (their share of the loss's denominator); null: no rows. */
 export interface ReplicaWork<W> {
-  work: W;
+  work: W | null;
   weight: number;
 }
 
@@ -28,8 +28,8 @@ export interface ReplicaWork<W> {
 export function contribute<W>(shared: SharedGradients, replica: number, trainer: ReplicaTrainer<W>, part: ReplicaWork<W>): void {
   const slot = shared.slot(replica);
   const weight = part.weight;
-  if (weight === 0) {
-    // A batch with fewer rows than replicas: this one has nothing to add.
+  if (part.work === null || weight === 0) {
+    // A batch with fewer rows than replicas, or a coordinator that only coordinates: nothing to add.
     slot.fill(0);
     shared.setLoss(replica, 0, 0);
     return;

@@ -24,7 +24,7 @@ export class ReplicaPool {
     private readonly shared: SharedGradients,
   ) {}
 
-  /** Starts replicas 1…N−1 (the coordinator is replica 0) and waits until each holds its copy of the model. */
+  /** Starts members 1…N−1 (the coordinator is member 0) and waits until each holds its copy of the model. */
   static async start(shared: SharedGradients, backend: string, model: ReplicaInit, replicaEntry: string | URL = entry()): Promise<ReplicaPool> {
     const module = workerModule(replicaEntry);
     const workers = Array.from({ length: shared.replicas - 1 }, () => new Worker(module, { execArgv: [] }));
@@ -57,10 +57,11 @@ export class ReplicaPool {
     return this.failure;
   }
 
-  /** Sends replica r (1…N−1) its part of the step. */
+  /** Sends member r (1…N−1) its part of the step. */
   step(parts: readonly ReplicaWork<AnyWork>[], lr: number): void {
     this.workers.forEach((worker, i) => {
       const part = parts[i + 1]!;
+      if (part.work === null) throw new Error('a replica thread got no rows');
       worker.postMessage({ type: 'step', work: part.work, weight: part.weight, lr } satisfies ToReplica);
     });
   }

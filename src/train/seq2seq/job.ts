@@ -27,7 +27,7 @@ export const seq2seqKind: TrainingKind<Seq2seqJobSpec, Seq2seqResumePoint> = {
     const { task: inner, droppedPairs } = createSeq2seqTask(settings, data, point);
     const model = inner.model;
     // One thread trains in this thread as it always has; more start replica threads (../parallel).
-    const { task, replicas } = await onReplicas(inner, spec.threads, settings.batch, (t, n) => parallelSeq2seqTask(t, n, settings));
+    const { task, replicas } = await onReplicas(inner, spec, settings.batch, (t, n, options) => parallelSeq2seqTask(t, n, settings, options));
     return {
       task,
       settings,

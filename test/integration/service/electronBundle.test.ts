@@ -79,7 +79,7 @@ describe('the Electron build', () => {
     const x = tf.tensor2d(batch.x, [4, 6], 'int32');
     const y = tf.tensor2d(batch.y, [4, 6], 'int32');
     const own = createTrainer(two, { optimizer: 'adam', lr: settings.lr, clipNorm: settings.clip });
-    const parallel = await dataParallelLm(own, 2, settings, path.join(out, 'replicaEntry.js'));
+    const parallel = await dataParallelLm(own, 2, settings, { replicaEntry: path.join(out, 'replicaEntry.js') });
     try {
       for (let i = 0; i < 3; i++) {
         const expected = single.step(x, y, settings.lr);

@@ -25,25 +25,27 @@ beforeEach(() => {
 afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
 
 // Batch 16 gives two replicas of 8 rows; dropout 0.2 on two layers exercises the sliced masks.
-const spec = (threads: number): LmJobSpec => ({
+const spec = (threads: number, keepThreadFree = false): LmJobSpec => ({
   kind: 'lm',
   runId: 1,
   name: 'parallel',
-  checkpointDir: path.join(dir, `t${threads}`),
+  checkpointDir: path.join(dir, `t${threads}${keepThreadFree ? 'f' : ''}`),
   resumeFrom: [],
   threads,
+  keepThreadFree,
   config: resolveLmConfig({ ...TINY, batch: 16, layers: 2, dropout: 0.2, evalEvery: 0, checkpointEvery: 20, validationFraction: 0.1, testFraction: 0, budget: { steps: 20 } }),
   text: { kind: 'documents', documents: [shakespeare()] },
 });
 
-async function train(threads: number) {
+async function train(threads: number, keepThreadFree = false) {
   const losses: number[] = [];
   const onEvent = (e: JobEvent) => {
     if (e.type === 'metrics') for (const p of e.points) if (p.split === 'train' && p.name === 'loss') losses.push(p.value);
   };
-  const result = await runTrainingJob(spec(threads), { onEvent }, { progressIntervalMs: 0 });
-  const last = fs.readdirSync(path.join(dir, `t${threads}`));
-  const loaded = await loadLanguageModelCheckpoint(path.join(dir, `t${threads}`, last[0]!));
+  const s = spec(threads, keepThreadFree);
+  const result = await runTrainingJob(s, { onEvent }, { progressIntervalMs: 0 });
+  const last = fs.readdirSync(s.checkpointDir);
+  const loaded = await loadLanguageModelCheckpoint(path.join(s.checkpointDir, last[0]!));
   const weights = weightEntries(loaded.weights).map(([name, t]) => [name, t.dataSync().slice()] as const);
   tf.dispose(weightEntries(loaded.weights).map(([, t]) => t));
   if (loaded.optimizer) tf.dispose(loaded.optimizer.state.map((s) => s.tensor));
@@ -69,6 +71,11 @@ describe.each(testBackends)('data-parallel training on %s', (backend) => {
       for (let k = 0; k < values.length; k++) worst = Math.max(worst, Math.abs(values[k]! - other[k]!));
       expect(worst, name).toBeLessThan(1e-4);
     });
+    if (backend !== 'cpu') return;
+    // The app's way: both replicas in threads of their own, this thread only coordinating — the same numbers.
+    const free = await train(2, true);
+    expect(free.result).toMatchObject({ outcome: 'completed', step: 20, replicas: 2 });
+    expect(free.losses).toEqual(two.losses);
   });
 });
 
