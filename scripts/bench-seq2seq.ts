@@ -5,7 +5,7 @@
  *       learn to reverse random sequences of 5–12 symbols; stops at the goal exact-match rate on 500 held-out
  *       sequences (checked every 50 steps) or after --max-minutes (default 10)
  *   npx tsx scripts/bench-seq2seq.ts speed [--source 400] [--target 100] [--vocab 10000] [--batch 16] [--hidden 256]
- *       [--embed 128] [--attention luong] [--no-copy] [--coverage] [--steps 5]
+ *       [--embed 128] [--attention luong] [--no-copy] [--coverage] [--steps 5] [--threads 1]
  *       training throughput on a synthetic batch of that shape (1 warm-up step, then --steps timed)
  *   npx tsx scripts/bench-seq2seq.ts latency --model DIR --pairs FILE [--words 400] [--beam 4] [--runs 5]
  *       summarization latency for articles of about --words words from FILE (load excluded)
@@ -32,6 +32,8 @@ import type { Seq2seqBatch, Seq2seqConfig } from '../src/model/seq2seq/types.js'
 import { Rng } from '../src/model/rng.js';
 import { preparePairs, readPairsFile } from '../src/text/pairs/index.js';
 import { Seq2seqTrainer } from '../src/train/seq2seq/step.js';
+import { DataParallel } from '../src/train/parallel/coordinator.js';
+import { seq2seqReplicaInit, seq2seqReplicaTrainer, seq2seqSplit } from '../src/train/parallel/seq2seqReplica.js';
 
 const argv = process.argv.slice(2);
 const mode = argv[0] ?? '';
@@ -137,15 +139,26 @@ async function speed(): Promise<void> {
   const model = Seq2seqModel.init(c, 1);
   const trainer = new Seq2seqTrainer(model, { lr: 1e-3, clipNorm: 2 });
   const batch = makeBatch(randomPairs(batchSize, source, target, vocab, 1), c);
-  trainer.step(batch);
+  // --threads N: data-parallel replicas (src/train/parallel), the batch split across them.
+  const threads = num('threads', 1);
+  const parallel =
+    threads > 1 ? await DataParallel.start(seq2seqReplicaTrainer(trainer), seq2seqReplicaInit(trainer, { lr: 1e-3, clip: 2, seed: 0, coverageWeight: 1 }), seq2seqSplit, threads) : null;
+  const batchTokens = batch.targetLengths.reduce((a, b) => a + b, 0);
+  const step = async () => {
+    if (parallel) await parallel.step(batch, 1e-3);
+    else trainer.step(batch);
+    return batchTokens;
+  };
+  await step();
   const steps = num('steps', 5);
   let tokens = 0;
   const t0 = performance.now();
-  for (let i = 0; i < steps; i++) tokens += trainer.step(batch).tokens;
+  for (let i = 0; i < steps; i++) tokens += await step();
   const ms = (performance.now() - t0) / steps;
+  await parallel?.stop();
   const sourceTokens = batch.sourceLengths.reduce((a, b) => a + b, 0);
   print({
-    config: { source, target, vocab, batch: batchSize, embed: c.embedDim, hidden: c.hiddenSize, attention: c.attention, copy: c.copy, coverage: c.coverage, bidirectional: c.bidirectional },
+    config: { source, target, vocab, batch: batchSize, threads, embed: c.embedDim, hidden: c.hiddenSize, attention: c.attention, copy: c.copy, coverage: c.coverage, bidirectional: c.bidirectional },
     ms_per_step: Math.round(ms),
     target_tokens_per_s: Math.round(tokens / steps / (ms / 1000)),
     source_and_target_tokens_per_s: Math.round((tokens / steps + sourceTokens) / (ms / 1000)),

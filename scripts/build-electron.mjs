@@ -3,6 +3,8 @@
 //   main.js      electron/main.ts      ESM, the main process (service, store, IPC, menu)
 //   preload.cjs  electron/preload.ts   CommonJS: a sandboxed preload can only require('electron')
 //   worker.js    src/worker/entry.ts   ESM, run as an Electron utilityProcess (TensorFlow.js lives here)
+//   replicaEntry.js  src/train/parallel/replicaEntry.ts  ESM, a training replica thread the worker starts
+//                (data-parallel training; src/train/parallel/replicaPool.ts looks for it beside worker.js)
 // External, loaded from node_modules at run time: electron, better-sqlite3 (native; its Electron build is passed
 // through `nativeBinding`, see scripts/electron-native.mjs) and @tensorflow/* (native and wasm parts).
 import path from 'node:path';
@@ -41,6 +43,7 @@ export async function buildElectron(dir = outdir) {
   await Promise.all([
     build({ ...common, entryPoints: ['electron/main.ts'], outfile: path.join(dir, 'main.js'), format: 'esm', banner: { js: esmBanner } }),
     build({ ...common, entryPoints: ['src/worker/entry.ts'], outfile: path.join(dir, 'worker.js'), format: 'esm', banner: { js: esmBanner } }),
+    build({ ...common, entryPoints: ['src/train/parallel/replicaEntry.ts'], outfile: path.join(dir, 'replicaEntry.js'), format: 'esm', banner: { js: esmBanner } }),
     build({ ...common, entryPoints: ['electron/preload.ts'], outfile: path.join(dir, 'preload.cjs'), format: 'cjs', external: ['electron'] }),
   ]);
   return dir;

@@ -72,7 +72,7 @@ function progressLine(p: JobProgress): string {
 }
 
 function summary(r: TrainingResult): string {
-  const lines = [`run ${r.runId} ${r.status}${r.reason && r.status === 'finished' ? ` (${r.reason})` : ''} on ${r.backend}: step ${r.step}, epoch ${r.epoch.toFixed(2)}, ${duration(r.elapsedSeconds)}`];
+  const lines = [`run ${r.runId} ${r.status}${r.reason && r.status === 'finished' ? ` (${r.reason})` : ''} on ${r.backend}${(r.replicas ?? 1) > 1 ? ` × ${r.replicas} threads` : ''}: step ${r.step}, epoch ${r.epoch.toFixed(2)}, ${duration(r.elapsedSeconds)}`];
   const losses = [
     r.trainLoss !== null ? `train ${r.trainLoss.toFixed(4)}` : null,
     r.finalValLoss !== null ? `validation ${r.finalValLoss.toFixed(4)}` : null,

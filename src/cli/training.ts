@@ -10,6 +10,7 @@ import { type Command, Option } from 'commander';
 import { type Store, openStore, resolveDataDir } from '../store/index.js';
 import { checkExportTarget } from '../train/exportCheckpoint.js';
 import { INTERRUPT } from '../train/task.js';
+import { THREADS_ENV, defaultThreads, resolveThreads } from '../train/config.js';
 import { type TrainingResult, trainRun } from '../train/trainRun.js';
 import { useBackend } from './compute.js';
 import { asCliError } from './errors.js';
@@ -22,6 +23,7 @@ export interface SharedTrainOptions {
   out?: string;
   json?: boolean;
   backend: string;
+  threads?: number;
 }
 
 const BACKENDS = ['auto', 'wasm', 'cpu', 'tfjs-node', 'tfjs-node-gpu'];
@@ -37,7 +39,8 @@ export function trainCommand(program: Command): Command {
     .option('--resume <run>', 'continue an interrupted run from its last good checkpoint', (v) => positiveInt(v))
     .option('--out <dir>', 'also write the best checkpoint here (a new or empty directory, or a checkpoint to replace)')
     .option('--json', 'print JSON lines: one per progress event, then a summary')
-    .addOption(new Option('--backend <name>', 'compute backend').choices(BACKENDS).default('auto'));
+    .addOption(new Option('--backend <name>', 'compute backend').choices(BACKENDS).default('auto'))
+    .option('--threads <n>', `threads to train on: model replicas on wasm and cpu (default ${defaultThreadsText()})`, (v) => positiveInt(v));
 }
 
 /** The budget flags of every kind: one of them, at most. */
@@ -63,6 +66,7 @@ export function budgetOf(o: { steps?: number; epochs?: number; minutes?: number 
  */
 export async function runTraining(io: CliIo, setExit: (code: number) => void, shared: SharedTrainOptions, create: ((store: Store) => Promise<number>) | null): Promise<void> {
   if (shared.out) await asCliError(() => checkExportTarget(path.resolve(shared.out!)));
+  const threads = await asCliError(() => resolveThreads(shared.threads, io.env));
   const store = openStore(resolveDataDir({ env: io.env }));
   const controller = new AbortController();
   const onSigint = () => controller.abort('cancel');
@@ -76,6 +80,7 @@ export async function runTraining(io: CliIo, setExit: (code: number) => void, sh
     const result = await asCliError(() =>
       trainRun(store, runId, {
         resume: !create,
+        threads,
         ...(shared.out ? { outDir: shared.out } : {}),
         signal: controller.signal,
         onEvent: view.onEvent,
@@ -88,5 +93,14 @@ export async function runTraining(io: CliIo, setExit: (code: number) => void, sh
     process.removeListener('SIGINT', onSigint);
     process.removeListener('SIGTERM', onSigterm);
     store.close();
+  }
+}
+
+/** The default thread count as help shows it. */
+function defaultThreadsText(): string {
+  try {
+    return `${defaultThreads()}, every core; ${THREADS_ENV} caps it`;
+  } catch {
+    return `every core; ${THREADS_ENV} caps it`;
   }
 }

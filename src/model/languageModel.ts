@@ -9,7 +9,7 @@
  * them (dispose them, or the returned state once replaced).
  */
 import { tf } from '../compute/tf.js';
-import { dropoutMask } from './dropout.js';
+import { dropoutMask, dropoutMaskRows } from './dropout.js';
 import { createLayer } from './layers.js';
 import { embeddingLayerGrads, innerLayerGrads } from './inputGrads.js';
 import { softmaxCrossEntropy } from './loss.js';
@@ -25,6 +25,11 @@ export interface RunOptions {
   training?: boolean;
   /** Seed of the dropout masks; the same seed gives the same masks on every backend. */
   dropoutSeed?: number;
+  /**
+   * This batch is rows [from, from + B) of a batch of `batch` rows (data-parallel training): the dropout masks
+   * are those rows of the masks the whole batch would get, so N replicas train exactly as one process does.
+   */
+  dropoutRows?: { batch: number; from: number };
 }
 
 export interface LossAndGrads {
@@ -228,7 +233,11 @@ export class LanguageModel {
       x = tf.concat(out.hs, 0);
       let mask: tf.Tensor2D | null = null;
       if (rng) {
-        mask = tf.tensor2d(dropoutMask(steps * batch * hidden, rate, rng), [steps * batch, hidden]);
+        const rows = options.dropoutRows;
+        const values = rows
+          ? dropoutMaskRows(steps, rows.batch, rows.from, batch, hidden, rate, rng)
+          : dropoutMask(steps * batch * hidden, rate, rng);
+        mask = tf.tensor2d(values, [steps * batch, hidden]);
         x = tf.mul<tf.Tensor2D>(x, mask);
       }
       masks.push(mask);

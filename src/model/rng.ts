@@ -6,6 +6,11 @@
 export class Rng {
   private state: number;
   private spareNormal: number | null = null;
+  /**
+   * Set for a data-parallel replica (src/train/parallel): the masks drawn from this generator are for rows
+   * [from, from + B) of a batch of `batch` rows, so they are those rows of the whole batch's masks (./dropout.ts).
+   */
+  rows: { batch: number; from: number } | null = null;
 
   constructor(seed: number) {
     // Mix the seed so that nearby seeds (0, 1, 2…) give unrelated streams.
@@ -38,6 +43,17 @@ export class Rng {
     const radius = Math.sqrt(-2 * Math.log(u));
     this.spareNormal = radius * Math.sin(2 * Math.PI * v);
     return radius * Math.cos(2 * Math.PI * v);
+  }
+
+  /**
+   * Moves the stream on by `n` draws of `next` at O(1) cost (mulberry32's state is a counter). A data-parallel
+   * replica uses it to read its own rows of a dropout mask drawn for the whole batch.
+   */
+  skip(n: number): void {
+    if (!Number.isInteger(n) || n < 0) throw new RangeError(`Rng.skip needs a non-negative integer (got ${n})`);
+    // (state + n · 0x6d2b79f5) mod 2³²: only n mod 2³² matters, and Math.imul keeps the low 32 bits.
+    const low = n % 4294967296;
+    this.state = (this.state + Math.imul(low >>> 0, 0x6d2b79f5)) >>> 0;
   }
 
   /** A derived seed, for handing independent streams to sub-components. */

@@ -64,6 +64,7 @@ export function systemHandlers(ctx: ServiceContext, deps: SystemDeps): Pick<ApiH
         dataDir: ctx.dataDir,
         versions,
         mode: deps.mode,
+        ...(info?.training ? { training: { threads: info.training.threads, cores: info.training.cores, parallelism: info.training.text } } : {}),
       };
     },
     'presets.list': async ({ kind, corpusId }) => {

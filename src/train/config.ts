@@ -11,11 +11,13 @@
  * encoder, Luong (general) attention, Adam lr 1e-3 with warm-up and cosine decay, clip 2; summarize: copy on,
  * sources up to 400 tokens, summaries up to 100, batch 16; dialogue: no copy, 40/40 tokens, batch 32.
  */
+import os from 'node:os';
 import {
   LmConfig,
   LmConfigInput,
   Seq2seqConfig,
   type Seq2seqTask,
+  Threads,
   zodMessage,
 } from '../contract/index.js';
 import type { z } from 'zod';
@@ -121,6 +123,35 @@ export const SEQ2SEQ_DEFAULTS: Record<Seq2seqTask, Omit<Seq2seqSettings, 'vocabS
   summarize: { ...SEQ2SEQ_COMMON, copy: true, maxSourceLen: 400, maxTargetLen: 100, batch: 16 },
   dialogue: { ...SEQ2SEQ_COMMON, copy: false, maxSourceLen: 40, maxTargetLen: 40, batch: 32 },
 };
+
+/** Environment variable that caps the default thread count (a writer who wants a core left alone, a test). */
+export const THREADS_ENV = 'LONGHAND_THREADS';
+
+/**
+ * Training threads when the caller does not say: every core this process may use (os.availableParallelism),
+ * or LONGHAND_THREADS when it is set to a count the contract allows.
+ */
+export function defaultThreads(env: NodeJS.ProcessEnv = process.env): number {
+  const raw = env[THREADS_ENV]?.trim();
+  if (raw) {
+    const parsed = Threads.safeParse(Number(raw));
+    if (!parsed.success) throw new SettingsError(`${THREADS_ENV} must be a whole number from 1 to 256 (got "${raw}")`);
+    return parsed.data;
+  }
+  return Math.min(256, Math.max(1, os.availableParallelism()));
+}
+
+/** A job's thread count: the one given (checked against the contract), or the default. */
+export function resolveThreads(given: number | undefined, env: NodeJS.ProcessEnv = process.env): number {
+  return given === undefined ? defaultThreads(env) : check(Threads, given);
+}
+
+/**
+ * Fewest batch rows worth a replica of their own: below this the gradient exchange and thinner matrix products
+ * cost more than the extra core gives (docs/performance.md, "Data-parallel training"), so a small batch trains on
+ * fewer replicas than there are threads.
+ */
+export const MIN_ROWS_PER_REPLICA = 8;
 
 /** Settings a caller gave, which do not fit the contract's bounds; the message is one line naming the setting. */
 export class SettingsError extends RangeError {

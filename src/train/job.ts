@@ -126,6 +126,7 @@ function resultOf(
     elapsedSeconds: s.elapsedMs / 1000,
     vocabSize: prepared.vocabSize,
     parameters: prepared.parameters,
+    replicas: prepared.replicas ?? 1,
     warnings,
   };
 }

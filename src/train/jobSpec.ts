@@ -5,7 +5,7 @@
  * passes them through the worker table (src/worker/table.ts), which validates them with these same schemas.
  */
 import { z } from 'zod';
-import { LmConfig, RunProgress, Seq2seqConfig, Split } from '../contract/index.js';
+import { LmConfig, RunProgress, Seq2seqConfig, Split, Threads } from '../contract/index.js';
 
 /** Any number, NaN and ±Infinity included (a diverged loss is still reported). */
 const AnyNumber = z.custom<number>((v) => typeof v === 'number', 'must be a number');
@@ -21,6 +21,13 @@ const base = {
   checkpointDir: z.string().min(1),
   /** Checkpoints the run's record knows, in order of preference (last, best, the rest); empty: start afresh. */
   resumeFrom: z.array(KnownCheckpoint),
+  /** Threads to train on (absent: src/train/config.ts `defaultThreads()`); not part of the run's settings. */
+  threads: Threads.optional(),
+  /**
+   * The job's thread serves other work (the app's worker: suggestions). With more than one replica, every replica
+   * then trains in a thread of its own and the job's thread only coordinates (src/train/parallel/coordinator.ts).
+   */
+  keepThreadFree: z.boolean().optional(),
 };
 
 export const TrainingJobSpec = z.discriminatedUnion('kind', [
@@ -104,6 +111,8 @@ export const JobResult = z.strictObject({
   elapsedSeconds: z.number(),
   vocabSize: z.int().nonnegative(),
   parameters: z.int().nonnegative(),
+  /** Model replicas this session trained with (1: one thread; see src/train/parallel). */
+  replicas: z.int().min(1).optional(),
   /** Things the writer should know (checkpoints that could not be used, pairs left out…). */
   warnings: z.array(z.string()),
 });

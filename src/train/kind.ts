@@ -10,6 +10,8 @@ export interface PreparedTask {
   settings: LmSettings | Seq2seqSettings;
   vocabSize: number;
   parameters: number;
+  /** Model replicas training in step (1: this thread alone; see ./parallel). */
+  replicas?: number;
   warnings: string[];
 }
 

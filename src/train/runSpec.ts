@@ -10,9 +10,18 @@ import { SetupError } from './errors.js';
 import type { TrainingJobSpec } from './jobSpec.js';
 import type { RunRecorder } from './recorder.js';
 
-/** SetupError (one line) when the run's data is gone: its corpus deleted or emptied. */
-export function jobSpecFor(store: Store, run: RunRow, recorder: RunRecorder): TrainingJobSpec {
-  const base = { runId: run.id, name: run.name, checkpointDir: recorder.checkpointDir, resumeFrom: recorder.knownCheckpoints() };
+/**
+ * SetupError (one line) when the run's data is gone: its corpus deleted or emptied. `threads`: how many the job
+ * may use (absent: the default, src/train/config.ts); not a stored setting, so a resume may use another count.
+ */
+export function jobSpecFor(store: Store, run: RunRow, recorder: RunRecorder, threads?: number): TrainingJobSpec {
+  const base = {
+    runId: run.id,
+    name: run.name,
+    checkpointDir: recorder.checkpointDir,
+    resumeFrom: recorder.knownCheckpoints(),
+    ...(threads !== undefined ? { threads } : {}),
+  };
   const config = run.config as Record<string, unknown>;
   if (run.kind === 'lm') {
     const file = config.text as { kind: 'file'; path: string } | undefined;

@@ -41,6 +41,8 @@ export interface TrainRunOptions {
   /** Every status change, after the row was updated. */
   onStatus?: (status: { status: RunStatus; error?: string }) => void;
   onCheckpointWrite?: JobHooks['onCheckpointWrite'];
+  /** Threads to train on (absent: the default of src/train/config.ts). */
+  threads?: number;
   /** Loop settings the run's config does not carry (tests inject a clock, an unthrottled progress interval…). */
   loop?: Partial<LoopOptions>;
 }
@@ -76,7 +78,7 @@ export async function trainRun(store: Store, runId: number, options: TrainRunOpt
     if (run.status === 'running' || run.status === 'paused') recorder.transition('interrupted', { error: INTERRUPTED_REASON });
     let spec;
     try {
-      spec = jobSpecFor(store, run, recorder);
+      spec = jobSpecFor(store, run, recorder, options.threads);
     } catch (error) {
       if (!(error instanceof SetupError)) throw error;
       if (options.resume) throw new TrainingError(`cannot resume run ${runId}: ${error.message}`);

@@ -6,10 +6,19 @@
 import type { BackendInfo } from './protocol.js';
 
 export async function detectBackend(env: NodeJS.ProcessEnv): Promise<BackendInfo> {
-  const [{ initCompute, ComputeBackendError }, { tfVersions }] = await Promise.all([
+  const [{ initCompute, ComputeBackendError }, { tfVersions }, { parallelismReport }] = await Promise.all([
     import('../compute/backend.js'),
     import('../compute/versions.js'),
+    import('../train/parallel/report.js'),
   ]);
+  // A bad LONGHAND_THREADS fails the runs that need the default, not the worker.
+  const training = (tfBackend: string | null) => {
+    try {
+      return { training: parallelismReport(tfBackend, env) };
+    } catch {
+      return {};
+    }
+  };
   try {
     const report = await initCompute({ env });
     return {
@@ -18,6 +27,7 @@ export async function detectBackend(env: NodeJS.ProcessEnv): Promise<BackendInfo
       warning: report.warning ?? null,
       error: null,
       tfjs: tfVersions(report.backend).tfjs,
+      ...training(report.tfBackend),
     };
   } catch (error) {
     if (!(error instanceof ComputeBackendError)) throw error;

@@ -39,6 +39,8 @@ export const BackendInfo = z.strictObject({
   /** Why no backend works, when none does. */
   error: z.string().nullable(),
   tfjs: z.string().nullable(),
+  /** Training threads and the parallelism that runs them (src/train/parallel/report.ts). */
+  training: z.strictObject({ threads: z.int().min(1), cores: z.int().min(1), mode: z.enum(['replicas', 'intra-op', 'none']), text: z.string() }).optional(),
 });
 
 export const WorkerMessage = z.discriminatedUnion('type', [

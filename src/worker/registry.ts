@@ -10,7 +10,8 @@ import { lmJobs, loadLanguageModel } from './lmJobs.js';
 import { loadSeq2seqModel, seq2seqJobs } from './seq2seqJobs.js';
 
 export const builtinJobs: JobRegistry = {
-  train: (spec, hooks) => runTrainingJob(spec, hooks),
+  // This thread also generates suggestions: replicas train in threads of their own (src/train/parallel).
+  train: (spec, hooks) => runTrainingJob({ ...spec, keepThreadFree: true }, hooks),
   ...lmJobs,
   ...seq2seqJobs,
   loadModel: async (ref) => ((await metadataKind(ref.dir)) === 'seq2seq' ? loadSeq2seqModel(ref) : loadLanguageModel(ref)),

@@ -24,6 +24,15 @@ describe('SettingsPane', () => {
     expect(screen.getByText('4.22.0')).toBeInTheDocument();
   });
 
+  it('shows how many threads training uses and which parallelism runs them, when the service reports it', async () => {
+    const training = { threads: 4, cores: 8, parallelism: '4 model replicas in worker threads (data parallelism on wasm)' };
+    const fake = fakeApi({ 'settings.get': () => settings, 'system.report': () => ({ ...report, training }) });
+    const model = new SettingsModel(fake.api);
+    await model.load();
+    render(SettingsPane, { props: { model, mode: 'browser' } });
+    expect(screen.getByTestId('training-threads')).toHaveTextContent('Training uses 4 of 8 cores: 4 model replicas in worker threads (data parallelism on wasm).');
+  });
+
   it('says "not tried" (not "no") for a backend skipped because a better one works, and "yes" for the one in use', async () => {
     const skipped = {
       ...report,

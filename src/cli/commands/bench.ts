@@ -28,13 +28,16 @@ interface BenchOptions {
   backend: string;
   lr: string;
   clip: string;
+  threads: string;
   json?: boolean;
 }
 
 export interface BenchReport {
   backend: string;
   impl: 'longhand' | 'layers';
-  config: LanguageModelConfig & { seq: number; batch: number; steps: number; genTokens: number; lr: number; clip: number };
+  config: LanguageModelConfig & { seq: number; batch: number; steps: number; genTokens: number; lr: number; clip: number; threads: number };
+  /** Model replicas training did run on (fewer than threads for a small batch, 1 on tfjs-node: see src/train/parallel). */
+  replicas: number;
   train_tokens_per_s: number;
   gen_ms_per_token: number;
   train_ms_per_step: number;
@@ -65,6 +68,7 @@ export const registerBench: Register = (program: Command, io: CliIo, setExit) =>
     .option('--backend <name>', `compute backend: ${BACKENDS.join(', ')}`, 'wasm')
     .option('--lr <x>', 'Adam learning rate', '0.002')
     .option('--clip <x>', 'gradient clipping norm (0: none)', '5')
+    .option('--threads <n>', 'training threads: data-parallel model replicas on wasm and cpu (generation is timed on one)', '1')
     .option('--json', 'print one JSON object')
     .action(async (options: BenchOptions) => {
       const report = await runBench(options, io);
@@ -105,17 +109,21 @@ async function runBench(options: BenchOptions, io: CliIo): Promise<BenchReport> 
     genTokens: int('gen-tokens', options.genTokens),
     lr: num('lr', options.lr),
     clip: num('clip', options.clip),
+    threads: int('threads', options.threads),
   };
+  if (config.threads > 256) throw new CliError(`--threads must be at most 256 (got ${config.threads})`);
   if (!(config.lr > 0)) throw new CliError('--lr must be positive');
   const tf = await useBackend(options.backend, io);
   const measure = options.impl === 'longhand' ? benchLonghand : benchLayers;
-  const { trainMs, genMs } = await measure(tf, config);
+  if (options.impl === 'layers' && config.threads > 1) throw new CliError('--threads applies to --impl longhand only');
+  const { trainMs, genMs, replicas } = await measure(tf, config);
   // tf.layers' optimizers have no gradient clipping: say so rather than report a clip that was not applied.
   if (options.impl === 'layers') config.clip = 0;
   return {
     backend: tf.getBackend(),
     impl: options.impl,
     config,
+    replicas,
     train_tokens_per_s: Math.round((config.batch * config.seq) / (trainMs / 1000)),
     gen_ms_per_token: Number(genMs.toFixed(4)),
     train_ms_per_step: Number(trainMs.toFixed(1)),
@@ -125,16 +133,24 @@ async function runBench(options: BenchOptions, io: CliIo): Promise<BenchReport> 
 
 type Config = BenchReport['config'];
 
-async function benchLonghand(tf: typeof TfType, config: Config): Promise<{ trainMs: number; genMs: number }> {
+async function benchLonghand(tf: typeof TfType, config: Config): Promise<{ trainMs: number; genMs: number; replicas: number }> {
   const { LanguageModel } = await import('../../model/languageModel.js');
   const { createTrainer } = await import('../../train/lm/step.js');
+  const { dataParallelLm, replicaPlan } = await import('../../train/parallel/coordinator.js');
   const model = LanguageModel.init(config, 0);
   const trainer = createTrainer(model, { optimizer: 'adam', lr: config.lr, clipNorm: config.clip });
   const [x, y] = syntheticBatch(tf, config);
+  const { replicas } = replicaPlan(config.threads, config.batch);
+  const parallel = replicas > 1 ? await dataParallelLm(trainer, replicas, { lr: config.lr, clip: config.clip, seed: 0 }) : null;
+  const tokens = { x: x.dataSync() as Int32Array, y: y.dataSync() as Int32Array, batch: config.batch, steps: config.seq };
+  const step = async () => {
+    if (parallel) await parallel.step(tokens, config.lr);
+    else trainer.step(x, y);
+  };
   try {
-    trainer.step(x, y); // warm-up: first use of every kernel and weight packing
+    await step(); // warm-up: first use of every kernel and weight packing (and of every replica's)
     const start = performance.now();
-    for (let i = 0; i < config.steps; i++) trainer.step(x, y);
+    for (let i = 0; i < config.steps; i++) await step();
     const trainMs = (performance.now() - start) / config.steps;
 
     let state = model.zeroState(1);
@@ -151,8 +167,9 @@ async function benchLonghand(tf: typeof TfType, config: Config): Promise<{ train
     for (let i = 0; i < config.genTokens; i++) token();
     const genMs = (performance.now() - genStart) / config.genTokens;
     tf.dispose(state.flatMap((s) => (s.c ? [s.h, s.c] : [s.h])));
-    return { trainMs, genMs };
+    return { trainMs, genMs, replicas };
   } finally {
+    await parallel?.stop();
     tf.dispose([x, y]);
     trainer.dispose();
     model.dispose();
@@ -160,7 +177,7 @@ async function benchLonghand(tf: typeof TfType, config: Config): Promise<{ train
 }
 
 /** The same model from tf.layers: one-hot → dense (embedding) → lstm|gru × L → dense softmax. */
-async function benchLayers(tf: typeof TfType, config: Config): Promise<{ trainMs: number; genMs: number }> {
+async function benchLayers(tf: typeof TfType, config: Config): Promise<{ trainMs: number; genMs: number; replicas: number }> {
   const { vocabSize: v, embedDim: e, hiddenSize: h } = config;
   const build = (batch: number | null, steps: number | null, stateful: boolean) => {
     const model = tf.sequential();
@@ -195,7 +212,7 @@ async function benchLayers(tf: typeof TfType, config: Config): Promise<{ trainMs
     for (let i = 0; i < config.genTokens; i++) token();
     const genMs = (performance.now() - genStart) / config.genTokens;
     input.dispose();
-    return { trainMs, genMs };
+    return { trainMs, genMs, replicas: 1 };
   } finally {
     tf.dispose([x, y, xs, ys]);
     train.dispose();
@@ -223,7 +240,7 @@ function formatBench(r: BenchReport): string {
   const c = r.config;
   return [
     `bench: ${r.impl} ${c.cell} (${c.recurrentActivation ?? DEFAULT_RECURRENT_ACTIVATION[c.cell]} gates) on ${r.backend} — vocab ${c.vocabSize}, embed ${c.embedDim}, hidden ${c.hiddenSize} × ${c.layers}, batch ${c.batch} × seq ${c.seq}`,
-    `  training:   ${r.train_tokens_per_s} tokens/s (${r.train_ms_per_step} ms/step over ${c.steps} steps)`,
+    `  training:   ${r.train_tokens_per_s} tokens/s (${r.train_ms_per_step} ms/step over ${c.steps} steps, ${r.replicas} ${r.replicas === 1 ? 'thread' : 'threads'})`,
     `  generation: ${r.gen_ms_per_token} ms/token (batch 1, ${c.genTokens} tokens)`,
     `  load average (1 min): ${r.load_avg_1m}`,
     '',

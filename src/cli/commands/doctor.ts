@@ -9,6 +9,7 @@ import type { Command } from 'commander';
 import { type BackendReport, type CandidateReport, ComputeBackendError } from '../../compute/backends.js';
 import { tfVersions } from '../../compute/versions.js';
 import { resolveDataDir } from '../../store/dataDir.js';
+import { type ParallelismReport, parallelismReport } from '../../train/parallel/report.js';
 import { sqliteVersion } from '../../store/sqliteVersion.js';
 import type { CliIo } from '../io.js';
 import type { Register } from '../io.js';
@@ -34,6 +35,8 @@ export interface DoctorReport {
     backendPackage: { name: string; version: string | null } | null;
     sqlite: string | null;
   };
+  /** Training threads and which parallelism runs them (null when LONGHAND_THREADS is invalid: see problems). */
+  training: ParallelismReport | null;
   /** Things that could not be checked (SQLite failed to load, disk space unreadable); not fatal. */
   problems: string[];
 }
@@ -83,6 +86,13 @@ export async function doctorReport(env: NodeJS.ProcessEnv): Promise<DoctorReport
     return null;
   });
 
+  let training: ParallelismReport | null = null;
+  try {
+    training = parallelismReport(backend?.tfBackend ?? null, env);
+  } catch (failure) {
+    problems.push(message(failure));
+  }
+
   return {
     ok: backend !== undefined,
     backend: backend?.backend ?? null,
@@ -101,6 +111,7 @@ export async function doctorReport(env: NodeJS.ProcessEnv): Promise<DoctorReport
       ...tfVersions(backend?.backend),
       sqlite,
     },
+    training,
     problems,
   };
 }
@@ -119,6 +130,7 @@ export function formatDoctor(report: DoctorReport): string {
     lines.push(`  ${mark}  ${candidate.name.padEnd(width)}  ${candidate.reason}`);
   }
   if (report.warning) lines.push(`  Warning: ${report.warning}`);
+  if (report.training) lines.push('', `Training threads: ${report.training.threads} of ${report.training.cores} cores — ${report.training.text}`);
 
   const v = report.versions;
   const backendPackage = v.backendPackage ? `, ${v.backendPackage.name} ${v.backendPackage.version ?? '?'}` : '';

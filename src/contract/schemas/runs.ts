@@ -27,6 +27,12 @@ export const Budget = z.union([
   z.strictObject({ minutes: z.number().positive().max(7 * 24 * 60) }),
 ]);
 
+/**
+ * Threads a training job may use: replicas of the model trained in step (data parallelism, src/train/parallel) on
+ * the wasm and cpu backends; 1 is one thread. Not a run setting: a run may resume with another count.
+ */
+export const Threads = intIn(1, 256);
+
 export const LR_DECAYS = ['cosine', 'linear', 'inverse-sqrt', 'constant'] as const;
 export const LrDecay = z.enum(LR_DECAYS);
 export const INIT_SCHEMES = ['keras', 'torch'] as const;
@@ -299,6 +305,7 @@ export type RunStatus = z.infer<typeof RunStatus>;
 export type ModelKind = z.infer<typeof ModelKind>;
 export type Seq2seqTask = z.infer<typeof Seq2seqTask>;
 export type Budget = z.infer<typeof Budget>;
+export type Threads = z.infer<typeof Threads>;
 export type LmConfig = z.infer<typeof LmConfig>;
 export type Seq2seqModelConfig = z.infer<typeof Seq2seqModelConfig>;
 export type Seq2seqConfig = z.infer<typeof Seq2seqConfig>;

@@ -57,6 +57,8 @@ export const SystemReport = z.object({
   /** e.g. `{ longhand: "0.1.0", node: "22.3.0", electron: "…", tfjs: "4.22.0" }` */
   versions: z.record(z.string(), z.string()),
   mode: z.enum(['electron', 'browser', 'cli']),
+  /** Training threads and which parallelism runs them ("2 model replicas in worker threads…"); optional for older services. */
+  training: z.object({ threads: z.int().min(1), cores: z.int().min(1), parallelism: z.string() }).optional(),
 });
 
 export const PresetsListInput = z.strictObject({

@@ -18,6 +18,8 @@ export interface Seq2seqRunOptions {
   dropoutSeed?: number;
   /** λ of the coverage loss (models with coverage). Default 1, as See et al. */
   coverageWeight?: number;
+  /** This batch is rows [from, from + B) of a batch of `batch` rows: its dropout masks are those rows' (data parallelism). */
+  dropoutRows?: { batch: number; from: number };
 }
 
 export interface Seq2seqLossAndGrads {
@@ -69,6 +71,7 @@ export class Seq2seqModel {
 
   lossAndGrads(batch: Seq2seqBatch, options: Seq2seqRunOptions = {}): Seq2seqLossAndGrads {
     const rng = options.training && this.config.dropout > 0 ? new Rng(options.dropoutSeed ?? Math.floor(Math.random() * 2 ** 32)) : null;
+    if (rng && options.dropoutRows) rng.rows = options.dropoutRows;
     const result = tidy(() => runPass(this.config, this.weights, batch, { withGrad: true, rng, coverageWeight: options.coverageWeight ?? 1 }));
     return { loss: result.nllSum / result.count, coverageLoss: result.coverageSum / result.count, tokens: result.count, grads: result.grads! };
   }

@@ -4,7 +4,7 @@
  * full copies (docs/performance.md, "LSTM engine"). Rows are time-major: row t·B + b is step t of example b.
  */
 import { tf } from '../../compute/tf.js';
-import { dropoutMask } from '../dropout.js';
+import { dropoutMask, dropoutMaskRows } from '../dropout.js';
 import type { Rng } from '../rng.js';
 
 /** Embedding rows for every step, [B, E] each, from the table's data and batch-major ids [B, T]. */
@@ -67,7 +67,7 @@ export function holdMasks(lengths: Int32Array, steps: number): (Float32Array | n
 /** Per-step inverted-dropout masks [B, width] and the same as one time-major Float32Array, or nulls. */
 export function stepDropout(rng: Rng | null, rate: number, steps: number, batch: number, width: number): { steps: tf.Tensor2D[]; all: Float32Array } | null {
   if (!rng || rate <= 0) return null;
-  const all = dropoutMask(steps * batch * width, rate, rng);
+  const all = rng.rows ? dropoutMaskRows(steps, rng.rows.batch, rng.rows.from, batch, width, rate, rng) : dropoutMask(steps * batch * width, rate, rng);
   const size = batch * width;
   return { steps: Array.from({ length: steps }, (_, t) => tf.tensor2d(all.subarray(t * size, (t + 1) * size), [batch, width])), all };
 }

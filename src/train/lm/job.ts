@@ -5,6 +5,8 @@ import type { PreparedTask, TrainingKind } from '../kind.js';
 import type { LmJobSpec } from '../jobSpec.js';
 import { type LoadedLanguageModelCheckpoint, loadLanguageModelCheckpoint } from '../../model/checkpoint/index.js';
 import { SetupError } from '../errors.js';
+import { parallelLmTask } from '../parallel/coordinator.js';
+import { onReplicas } from '../parallel/parallelize.js';
 import { loadText } from './corpus.js';
 import { type LmResumePoint, createLanguageModelTask, loadLmResumePoint } from './setup.js';
 
@@ -34,8 +36,10 @@ export const lmKind: TrainingKind<LmJobSpec, LmResumePoint> = {
       point?.dispose();
       throw error;
     }
-    const task = createLanguageModelTask(settings, text.documents, text.sha256, point, parent);
-    const parameters = weightEntries(task.model.weights).reduce((n, [, v]) => n + v.size, 0);
-    return { task, settings, vocabSize: task.model.config.vocabSize, parameters, warnings: [] };
+    const inner = createLanguageModelTask(settings, text.documents, text.sha256, point, parent);
+    const parameters = weightEntries(inner.model.weights).reduce((n, [, v]) => n + v.size, 0);
+    // One thread trains in this thread as it always has; more start replica threads (../parallel).
+    const { task, replicas } = await onReplicas(inner, spec, settings.batch, (t, n, options) => parallelLmTask(t, n, settings, options));
+    return { task, settings, vocabSize: inner.model.config.vocabSize, parameters, replicas, warnings: [] };
   },
 };

@@ -44,14 +44,35 @@ export interface StepOptions {
   onFinalState?: (state: LayerState[]) => void;
 }
 
+/** Gradients of one batch, or of a replica's rows of one, before any update (the caller owns the tensors). */
+export interface BatchGradients {
+  /** Mean cross-entropy over the rows given. */
+  loss: number;
+  /** In weightEntries order. */
+  grads: tf.Tensor[];
+}
+
 export interface Trainer {
   readonly model: LanguageModel;
+  /** The dropout seed of the next step (it follows the update count, so every replica agrees on it). */
+  readonly dropoutSeed: number;
   /** Updates applied so far. */
   readonly stepCount: number;
   /** The last step's details, or null before the first step. */
   readonly last: StepReport | null;
   /** Trains on one batch ([B, T] ids, targets) and returns the loss, or NaN when the step was skipped. */
   step(x: TokenIds, y: TokenIds, lrOverride?: number, options?: StepOptions): number;
+  /**
+   * Data parallelism (src/train/parallel): the loss and gradients of rows [from, from + B) of a batch of
+   * `batch` rows, with that batch's dropout masks, and no update.
+   */
+  gradients(x: TokenIds, y: TokenIds, rows: { batch: number; from: number }): BatchGradients;
+  /**
+   * Data parallelism: the update `step` makes, from gradients summed across replicas, their global norm and the
+   * batch's loss (skipped, as in `step`, when either is not finite). Every replica calling it with the same
+   * numbers stays identical.
+   */
+  applyGradients(grads: tf.Tensor[], loss: number, gradNorm: number, lr: number): void;
   /** Optimizer slots and step count as named tensors (copies, owned by the caller). */
   exportState(): OptimizerState;
   importState(state: OptimizerState): void;
@@ -71,6 +92,17 @@ export function createTrainer(model: LanguageModel, options: TrainerOptions): Tr
   const clipNorm = options.clipNorm ?? 0;
   const seed = options.seed ?? 0;
   let last: StepReport | null = null;
+  // The same clip, guard and update for one process (`step`) and for replicas (`applyGradients`).
+  const update = (gradList: tf.Tensor[], lossValue: number, gradNorm: number, lr: number): boolean => {
+    const applied = Number.isFinite(lossValue) && Number.isFinite(gradNorm);
+    if (applied) {
+      const coef = clipNorm > 0 ? clipNorm / (gradNorm + 1e-6) : 1;
+      const scale = coef < 1 ? coef : 1;
+      adam.apply(gradList, lr, scale);
+    }
+    last = { loss: lossValue, gradNorm, applied };
+    return applied;
+  };
 
   return {
     model,
@@ -79,6 +111,9 @@ export function createTrainer(model: LanguageModel, options: TrainerOptions): Tr
     },
     get last() {
       return last;
+    },
+    get dropoutSeed() {
+      return combineSeeds(seed, adam.step);
     },
     step(x, y, lrOverride, stepOptions = {}) {
       const lr = lrOverride ?? options.lr;
@@ -91,19 +126,26 @@ export function createTrainer(model: LanguageModel, options: TrainerOptions): Tr
         const normSquared = sumOfSquares(gradList);
         const [lossValue, gradNorm] = [loss.dataSync()[0]!, Math.sqrt(normSquared.dataSync()[0]!)];
         normSquared.dispose();
-        const applied = Number.isFinite(lossValue) && Number.isFinite(gradNorm);
-        if (applied) {
-          const coef = clipNorm > 0 ? clipNorm / (gradNorm + 1e-6) : 1;
-          const scale = coef < 1 ? coef : 1;
-          adam.apply(gradList, lr, scale);
-        }
-        last = { loss: lossValue, gradNorm, applied };
-        return applied ? lossValue : NaN;
+        return update(gradList, lossValue, gradNorm, lr) ? lossValue : NaN;
       } finally {
         tf.dispose([loss, ...gradList]);
         if (stepOptions.onFinalState) stepOptions.onFinalState(finalState);
         else tf.dispose(finalState.flatMap((s) => (s.c ? [s.h, s.c] : [s.h])));
       }
+    },
+    gradients(x, y, rows) {
+      const { loss, grads, finalState } = model.lossAndGrads(x, y, undefined, {
+        training: true,
+        dropoutSeed: combineSeeds(seed, adam.step),
+        dropoutRows: rows,
+      });
+      tf.dispose(finalState.flatMap((s) => (s.c ? [s.h, s.c] : [s.h])));
+      const lossValue = loss.dataSync()[0]!;
+      loss.dispose();
+      return { loss: lossValue, grads: weightEntries(grads).map(([, g]) => g) };
+    },
+    applyGradients(grads, loss, gradNorm, lr) {
+      update(grads, loss, gradNorm, lr);
     },
     exportState: () => adam.exportState(),
     importState: (state) => adam.importState(state),

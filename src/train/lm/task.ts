@@ -12,7 +12,7 @@ import { combineSeeds } from '../../model/rng.js';
 import type { LayerState } from '../../model/types.js';
 import type { Tokenizer } from '../../text/tokenizers/index.js';
 import type { LmSettings } from '../config.js';
-import { DOCUMENT_SEPARATOR, type TokenSplits, WindowSampler, evaluationBatches, evaluationPlan, stepsPerEpoch } from './data.js';
+import { DOCUMENT_SEPARATOR, type TokenBatch, type TokenSplits, WindowSampler, evaluationBatches, evaluationPlan, stepsPerEpoch } from './data.js';
 import { type OptimizerState, adamStateOf, withAdamSection } from '../optimizer.js';
 import { SeededRandom } from '../random.js';
 import { type Trainer, createTrainer } from './step.js';
@@ -63,12 +63,22 @@ export class LanguageModelTask implements TrainingTask {
     return this.o.model;
   }
 
+  /** The trainer (data parallelism trains replica 0 through it: ../parallel/lmParallel.ts). */
+  get stepper(): Trainer {
+    return this.trainer;
+  }
+
+  /** The next training batch: data parallelism draws here, so its data order is this task's. */
+  nextBatch(): TokenBatch {
+    return this.sampler.next();
+  }
+
   hasSplit(split: EvalSplit): boolean {
     return this.o.splits[split].length >= 2;
   }
 
   trainStep(lr: number): TrainStepResult {
-    const b = this.sampler.next();
+    const b = this.nextBatch();
     const x = tf.tensor2d(b.x, [b.batch, b.steps], 'int32');
     const y = tf.tensor2d(b.y, [b.batch, b.steps], 'int32');
     try {

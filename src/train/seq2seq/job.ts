@@ -8,6 +8,8 @@ import { type LoadedPairs, type Seq2seqPairsSource, loadPairs } from './data.js'
 import { minedPairs } from './mining.js';
 import { type Seq2seqResumePoint, loadSeq2seqResumePoint } from './resume.js';
 import { createSeq2seqTask } from './setup.js';
+import { parallelSeq2seqTask } from '../parallel/coordinator.js';
+import { onReplicas } from '../parallel/parallelize.js';
 
 export const seq2seqKind: TrainingKind<Seq2seqJobSpec, Seq2seqResumePoint> = {
   testAtEnd: false,
@@ -22,12 +24,16 @@ export const seq2seqKind: TrainingKind<Seq2seqJobSpec, Seq2seqResumePoint> = {
       point?.dispose();
       throw problem(error, spec);
     }
-    const { task, droppedPairs } = createSeq2seqTask(settings, data, point);
+    const { task: inner, droppedPairs } = createSeq2seqTask(settings, data, point);
+    const model = inner.model;
+    // One thread trains in this thread as it always has; more start replica threads (../parallel).
+    const { task, replicas } = await onReplicas(inner, spec, settings.batch, (t, n, options) => parallelSeq2seqTask(t, n, settings, options));
     return {
       task,
       settings,
-      vocabSize: task.model.config.targetVocabSize,
-      parameters: task.model.variables().reduce((n, v) => n + v.size, 0),
+      replicas,
+      vocabSize: model.config.targetVocabSize,
+      parameters: model.variables().reduce((n, v) => n + v.size, 0),
       warnings: droppedPairs > 0 ? [`${droppedPairs} pairs have no source tokens and were left out`] : [],
     };
   },

@@ -77,6 +77,32 @@ export class Seq2seqTrainer {
     }
   }
 
+  /**
+   * Data parallelism (../parallel): the mean losses and gradients (in `model.names()` order; the caller owns them)
+   * of rows [from, from + B) of a batch of `rows.batch` rows, with that batch's dropout masks, and no update.
+   */
+  gradients(batch: Seq2seqBatch, rows: { batch: number; from: number }): { loss: number; coverageLoss: number; tokens: number; grads: tf.Tensor[] } {
+    const { loss, coverageLoss, tokens, grads } = this.model.lossAndGrads(batch, {
+      training: true,
+      dropoutSeed: combineSeeds(this.options.seed ?? 0, this.adam.step),
+      coverageWeight: this.options.coverageWeight ?? 1,
+      dropoutRows: rows,
+    });
+    return { loss, coverageLoss, tokens, grads: this.model.names().map((name) => grads[name]!) };
+  }
+
+  /** Data parallelism: `step`'s update from gradients summed across replicas, their norm and the batch's losses. */
+  applyGradients(grads: tf.Tensor[], report: { loss: number; coverageLoss: number; tokens: number; gradNorm: number }, lr: number): void {
+    const { loss, coverageLoss, gradNorm } = report;
+    const applied = Number.isFinite(loss) && Number.isFinite(coverageLoss) && Number.isFinite(gradNorm);
+    if (applied) {
+      const clip = this.options.clipNorm ?? 0;
+      const coef = clip > 0 ? clip / (gradNorm + 1e-6) : 1;
+      this.adam.apply(grads, lr, Math.min(coef, 1));
+    }
+    this.lastReport = { ...report, applied };
+  }
+
   exportState(): OptimizerState {
     return this.adam.exportState();
   }

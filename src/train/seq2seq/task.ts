@@ -9,6 +9,7 @@ import { makeBatch } from '../../model/seq2seq/batch.js';
 import { type LoadedSeq2seqCheckpoint, saveSeq2seqCheckpoint } from '../../model/seq2seq/checkpoint.js';
 import type { EncodedPair, Seq2seqCodec } from '../../model/seq2seq/codec.js';
 import type { Seq2seqModel } from '../../model/seq2seq/model.js';
+import type { Seq2seqBatch } from '../../model/seq2seq/types.js';
 import { generateFrom } from '../../generate/seq2seq/index.js';
 import { type OptimizerState, adamStateOf, withAdamSection } from '../optimizer.js';
 import type { EvalSplit, EvaluationResult, LoopState, TaskCheckpoint, TrainStepResult, TrainingTask } from '../task.js';
@@ -65,8 +66,18 @@ export class Seq2seqTrainingTask implements TrainingTask {
     return split === 'validation' && this.o.validation.length > 0;
   }
 
+  /** The trainer (data parallelism trains its replica 0 through it: ../parallel). */
+  get stepper(): Seq2seqTrainer {
+    return this.trainer;
+  }
+
+  /** The next padded training batch: data parallelism draws here, so its data order is this task's. */
+  nextBatch(): Seq2seqBatch {
+    return makeBatch(this.batcher.next(), this.o.model.config);
+  }
+
   trainStep(lr: number): TrainStepResult {
-    const batch = makeBatch(this.batcher.next(), this.o.model.config);
+    const batch = this.nextBatch();
     const r = this.trainer.step(batch, lr);
     return { loss: r.loss, tokens: r.tokens, gradNorm: r.gradNorm, applied: r.applied };
   }

@@ -224,5 +224,9 @@ describe('the contract over IPC', () => {
     ]);
     expect(report.versions).toMatchObject({ node: process.versions.node, tfjs: '4.22.0' });
     expect(report.versions.sqlite).toMatch(/^3\./);
+    // The worker's thread count: every core unless the worker's environment caps it.
+    const cores = os.availableParallelism();
+    expect(report.training).toMatchObject({ cores, threads: expect.any(Number) });
+    expect(report.training!.parallelism).toMatch(report.training!.threads > 1 ? /model replicas in worker threads \(data parallelism on cpu/ : /^one thread/);
   });
 });

@@ -1,7 +1,8 @@
 /**
  * What `npm start` builds before launching Electron (which cannot run here): the esbuild bundles of the main
- * process, the preload and the worker, and the native-module step. The bundled worker is run for real (as a
- * worker thread, which speaks the same protocol as the utilityProcess) and loads a model with TensorFlow.js.
+ * process, the preload, the worker and the training replica, and the native-module step. The bundled worker is run
+ * for real (as a worker thread, which speaks the same protocol as the utilityProcess) and loads a model with
+ * TensorFlow.js; the bundled replica trains beside this thread exactly as one thread does.
  */
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
@@ -10,6 +11,10 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WorkerHost } from '../../../src/worker/host.js';
 import { threadWorkerSpawner } from '../../../src/worker/threads.js';
+import { tf } from '../../../src/compute/tf.js';
+import { LanguageModel } from '../../../src/model/languageModel.js';
+import { createTrainer } from '../../../src/train/lm/step.js';
+import { dataParallelLm } from '../../../src/train/parallel/coordinator.js';
 
 const ROOT = path.resolve(import.meta.dirname, '../../..');
 const FIXTURE_MODEL = path.join(ROOT, 'test/fixtures/checkpoints/keras-char-lm');
@@ -31,8 +36,9 @@ describe('the Electron build', () => {
   });
   afterAll(() => fs.rmSync(out, { recursive: true, force: true }));
 
-  it('bundles main (ESM), preload (CommonJS, electron only) and worker', () => {
-    expect(fs.readdirSync(out).filter((f) => !f.endsWith('.map')).sort()).toEqual(['main.js', 'preload.cjs', 'worker.js']);
+  it('bundles main (ESM), preload (CommonJS, electron only), worker and replica', () => {
+    expect(fs.readdirSync(out).filter((f) => !f.endsWith('.map')).sort()).toEqual(['main.js', 'preload.cjs', 'replicaEntry.js', 'worker.js']);
+    expect([...importsOf(fs.readFileSync(path.join(out, 'replicaEntry.js'), 'utf8'))].every((m) => m.startsWith('@tensorflow/'))).toBe(true);
     const preload = fs.readFileSync(path.join(out, 'preload.cjs'), 'utf8');
     expect(importsOf(preload)).toEqual(new Set(['electron']));
     expect(preload).toContain('exposeInMainWorld("longhand"');
@@ -60,6 +66,32 @@ describe('the Electron build', () => {
       await host.shutdown();
     }
     expect(crashes).toEqual([]);
+  });
+
+  it('runs the bundled replica: two replicas train as one thread does', async () => {
+    await tf.setBackend('cpu');
+    const config = { vocabSize: 12, embedDim: 4, hiddenSize: 8, layers: 1, cell: 'lstm' as const, dropout: 0 };
+    const settings = { batch: 4, lr: 0.05, clip: 5, seed: 0 };
+    const ids = Int32Array.from({ length: 4 * 6 }, (_, i) => (i * 7) % 12);
+    const batch = { x: ids, y: ids.map((v) => (v + 1) % 12), batch: 4, steps: 6 };
+    const [one, two] = [LanguageModel.init(config, 1), LanguageModel.init(config, 1)];
+    const single = createTrainer(one, { optimizer: 'adam', lr: settings.lr, clipNorm: settings.clip });
+    const x = tf.tensor2d(batch.x, [4, 6], 'int32');
+    const y = tf.tensor2d(batch.y, [4, 6], 'int32');
+    const own = createTrainer(two, { optimizer: 'adam', lr: settings.lr, clipNorm: settings.clip });
+    const parallel = await dataParallelLm(own, 2, settings, { replicaEntry: path.join(out, 'replicaEntry.js') });
+    try {
+      for (let i = 0; i < 3; i++) {
+        const expected = single.step(x, y, settings.lr);
+        const got = await parallel.step(batch, settings.lr);
+        expect(got.loss).toBeCloseTo(expected, 5);
+      }
+    } finally {
+      await parallel.stop();
+      tf.dispose([x, y]);
+      [single, own].forEach((t) => t.dispose());
+      [one, two].forEach((m) => m.dispose());
+    }
   });
 
   it('knows which Electron to build SQLite for (the build itself needs network access)', () => {

@@ -20,13 +20,13 @@ const child = fileURLToPath(new URL('./killed.child.ts', import.meta.url));
 const text = fs.readFileSync(fileURLToPath(new URL('../../fixtures/text/shakespeare-20k.txt', import.meta.url)), 'utf8');
 const pairsFile = fileURLToPath(new URL('../../fixtures/seq2seq/dialogue.tsv', import.meta.url));
 
-/** A queued run of `kind` with a tiny model, checkpointing every 4 steps, in `store`. */
-function createRun(store: Store, kind: 'lm' | 'seq2seq'): number {
+/** A queued run of `kind` with a tiny model, checkpointing every 4 steps, in `store` (`batch`: the LM's). */
+function createRun(store: Store, kind: 'lm' | 'seq2seq', batch = 4): number {
   const loop = { evalEvery: 6, sampleEvery: 5, checkpointEvery: 4, checkpointMinutes: 0, logEvery: 1, patience: 0, seed: 7 };
   if (kind === 'lm') {
     const corpus = store.corpora.create('plays');
     store.documents.add(corpus.id, { title: 'plays', text });
-    const config = resolveLmConfig({ ...loop, embed: 8, hidden: 16, seq: 16, batch: 4, dropout: 0.1, evalMaxTokens: 500, evalStreams: 4, evalChunk: 32, sampleLength: 20, budget: { steps: 14 } });
+    const config = resolveLmConfig({ ...loop, embed: 8, hidden: 16, seq: 16, batch, dropout: 0.1, evalMaxTokens: 500, evalStreams: 4, evalChunk: 32, sampleLength: 20, budget: { steps: 14 } });
     return store.runs.create({ kind: 'lm', name: 'killed', corpusId: corpus.id, config }).id;
   }
   const config = resolveSeq2seqConfig({ ...loop, task: 'dialogue', embed: 8, hidden: 8, batch: 2, validationFraction: 0, budget: { steps: 14 }, pairs: { kind: 'file', path: pairsFile } });
@@ -52,30 +52,58 @@ beforeEach(() => {
 });
 afterEach(() => fs.rmSync(root, { recursive: true, force: true }));
 
+/** Kills a child training `runId` of `killed` right after checkpoints 4 and 8, then lets a third one finish it. */
+async function killTwiceAndFinish(entry: 'cli' | 'app', killed: string, runId: number, threads: number): Promise<void> {
+  for (const step of [4, 8]) {
+    const { proc, until } = startChild(child, [entry, killed, String(runId), String(threads)]);
+    try {
+      await until((lines) => lines.includes(`saved ${step}`));
+    } finally {
+      await kill(proc);
+    }
+  }
+  const last = startChild(child, [entry, killed, String(runId), String(threads)]);
+  await last.until((lines) => lines.includes('finished'));
+  await exited(last.proc);
+}
+
 describe.each(['lm', 'seq2seq'] as const)('a %s run SIGKILLed twice', (kind) => {
   it.each(['cli', 'app'] as const)('through the %s resumes and ends bit-identical to one left alone', async (entry) => {
     await useBackend('cpu');
     const alone = path.join(root, 'alone');
     const store = openStore(alone);
     const aloneId = createRun(store, kind);
-    expect(await trainRun(store, aloneId)).toMatchObject({ status: 'finished', step: 14 });
+    expect(await trainRun(store, aloneId, { threads: 1 })).toMatchObject({ status: 'finished', step: 14 });
     store.close();
 
     const killed = path.join(root, 'killed');
     const setup = openStore(killed);
     const runId = createRun(setup, kind);
     setup.close();
-    for (const step of [4, 8]) {
-      const { proc, until } = startChild(child, [entry, killed, String(runId)]);
-      try {
-        await until((lines) => lines.includes(`saved ${step}`));
-      } finally {
-        await kill(proc);
-      }
-    }
-    const last = startChild(child, [entry, killed, String(runId)]);
-    await last.until((lines) => lines.includes('finished'));
-    await exited(last.proc);
+    await killTwiceAndFinish(entry, killed, runId, 1);
+
+    const a = outcome(alone, aloneId);
+    const b = outcome(killed, runId);
+    expect(b).toMatchObject({ status: 'finished', step: 14 });
+    expect(b.metrics).toEqual(a.metrics);
+    expect(b.weights.equals(a.weights)).toBe(true);
+  }, 120_000);
+});
+
+describe('an lm run on two threads (data parallelism) SIGKILLed twice', () => {
+  it('resumes on two threads and ends bit-identical to one left alone', async () => {
+    await useBackend('cpu');
+    const alone = path.join(root, 'alone');
+    const store = openStore(alone);
+    const aloneId = createRun(store, 'lm', 16);
+    expect(await trainRun(store, aloneId, { threads: 2 })).toMatchObject({ status: 'finished', step: 14, replicas: 2 });
+    store.close();
+
+    const killed = path.join(root, 'killed');
+    const setup = openStore(killed);
+    const runId = createRun(setup, 'lm', 16);
+    setup.close();
+    await killTwiceAndFinish('cli', killed, runId, 2);
 
     const a = outcome(alone, aloneId);
     const b = outcome(killed, runId);

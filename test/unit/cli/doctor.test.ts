@@ -43,12 +43,25 @@ describe('longhand doctor', () => {
       versions: { node: process.versions.node, tfjs: '4.22.0', longhand: expect.any(String), sqlite: expect.stringMatching(/^3\.\d+/) },
     });
     expect(report.freeBytes).toBeGreaterThan(0);
+    expect(report.training).toMatchObject({ threads: Math.min(256, os.availableParallelism()), cores: os.availableParallelism() });
+    expect((report.training as { mode: string }).mode).toBe(os.availableParallelism() > 1 ? 'replicas' : 'none');
     expect(report.candidates).toEqual([
       { name: 'tfjs-node-gpu', ok: false, reason: 'not installed' },
       { name: 'tfjs-node', ok: false, reason: 'not installed' },
       { name: 'wasm', ok: true, reason: 'works' },
       { name: 'cpu', ok: null, reason: 'not needed: a better backend works' },
     ]);
+  });
+
+  it('shows the training threads: LONGHAND_THREADS sets them, a bad value is a problem, not a crash', async () => {
+    const io = captureIo({ ...process.env, LONGHAND_HOME: tmp, LONGHAND_BACKEND: '', LONGHAND_THREADS: '3' });
+    expect(await main(['doctor'], io)).toBe(0);
+    expect(io.stdout()).toMatch(/^Training threads: 3 of \d+ cores — 3 model replicas in worker threads \(data parallelism on wasm; a batch of fewer than 24 rows uses fewer\)$/m);
+    const bad = captureIo({ ...process.env, LONGHAND_HOME: tmp, LONGHAND_BACKEND: '', LONGHAND_THREADS: 'many' });
+    expect(await main(['doctor', '--json'], bad)).toBe(0);
+    const report = JSON.parse(bad.stdout()) as { training: unknown; problems: string[] };
+    expect(report.training).toBeNull();
+    expect(report.problems).toContain('LONGHAND_THREADS must be a whole number from 1 to 256 (got "many")');
   });
 
   it('prints a readable report', async () => {
