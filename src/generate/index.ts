@@ -17,5 +17,5 @@ export {
 } from './sample.js';
 export { type BeamOptions, type Continuation, beamSearch } from './beam.js';
 export { type SuggestOptions, type SuggestRequest, type SuggestResult, suggest } from './suggest.js';
-export { type RawSuggestions, SUGGEST_POLICY, type SuggestPolicy, type Suggestion, choose } from './suggestPolicy.js';
+export { type RawSuggestions, SUGGEST_POLICY, type SuggestPolicy, type Suggestion, choose, whyNothing } from './suggestPolicy.js';
 export { type ScoreOptions, type ScoreResult, encodeForScoring, score } from './score.js';

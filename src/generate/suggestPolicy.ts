@@ -7,7 +7,8 @@
  *   The half-typed word is completed only when the model's odds that it continues are high (Smart Compose's rule:
  *   a suggestion the writer has to undo costs more than none); when it is probably finished, the suggestion starts
  *   after it (" and the", ", and") and never glues letters onto it; in between, nothing is shown.
- * - **when to show nothing**: when the first word is less likely than `firstWordMin`.
+ * - **when to show nothing**: when the first word is less likely than `firstWordMin`, or the suggestion has no
+ *   letter or digit (a lone comma).
  * - **length**: words after the first are kept while each is likely enough (`nextWordMin`), up to `maxWords`.
  * - **repetition**: a word that would repeat the phrase just before it ("of the streets of the streets") ends the
  *   suggestion (`loopCut`), so accepting ghosts in a row cannot loop.
@@ -136,12 +137,24 @@ export function choose(raw: RawSuggestions, before: string, policy: SuggestPolic
       tokens += word.tokens;
     }
     text = text.trimEnd();
-    if (!/\S/u.test(text)) continue;
+    // A lone comma or full stop is not worth a ghost: a suggestion has a word in it.
+    if (!/[\p{L}\p{N}]/u.test(text)) continue;
     const shown = styleLike(text, before);
     if (out.some((s) => s.text === shown)) continue;
     out.push({ text: shown, score: tokens > 0 ? logProb / tokens : 0, confidence: Math.exp(first.logProb) });
   }
   return out;
+}
+
+/** Why `choose` showed nothing, in words (null when it showed something). */
+export function whyNothing(raw: RawSuggestions, shown: number, policy: SuggestPolicy): string | null {
+  if (shown > 0) return null;
+  const branch = branchFor(raw.state, raw.continueProb, policy);
+  if (!branch) return `unsure whether the word is finished (it goes on with probability ${raw.continueProb!.toFixed(2)})`;
+  const best = raw.branches[branch]?.[0]?.words[0];
+  if (!best) return 'no whole word within the token budget';
+  if (Math.exp(best.logProb) < policy.firstWordMin) return `the likeliest first word is unlikely (${Math.exp(best.logProb).toFixed(3)} < ${policy.firstWordMin})`;
+  return 'every candidate repeats the text just before it, or is punctuation alone';
 }
 
 /**

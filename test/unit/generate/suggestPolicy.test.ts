@@ -69,6 +69,11 @@ describe('confidence and length', () => {
     expect(all[0]!.score).toBeCloseTo((Math.log(0.5) * 2) / 'the door'.length, 10);
   });
 
+  it('shows no lone punctuation', () => {
+    expect(texts(raw([candidate([',', 0.5], [' and', 0.1]), candidate([' and', 0.3])]), 'wind')).toEqual([' and']);
+    expect(texts(raw([candidate([',', 0.5], [' and', 0.5])]), 'wind')).toEqual([', and']);
+  });
+
   it('keeps within a token budget', () => {
     expect(choose(raw([candidate(['the', 0.5], [' door', 0.5])]), 'She opened ', SUGGEST_POLICY, 1, 5).map((s) => s.text)).toEqual(['the']);
   });
