@@ -71,9 +71,9 @@ function readBook(file: string): string {
 
 function modelDir(ref: string): string {
   if (ref === 'starter') return path.join(ROOT, 'resources', 'starter', 'model');
-  // A checkpoint being written by a training run may be replaced: work on a copy of its model files.
+  // A checkpoint of a training run that is still going may be replaced: work on a copy.
   const copy = fs.mkdtempSync(path.join(os.tmpdir(), 'bench-suggest-model-'));
-  for (const file of fs.readdirSync(ref)) if (file !== 'optimizer.bin') fs.copyFileSync(path.join(ref, file), path.join(copy, file));
+  for (const file of fs.readdirSync(ref)) fs.copyFileSync(path.join(ref, file), path.join(copy, file));
   return copy;
 }
 
@@ -91,7 +91,7 @@ async function decodeAll(handle: ModelHandle, text: string, label: string): Prom
   const out: Decoded[] = [];
   for (const cut of cuts) {
     const before = text.slice(cut.at - TYPED_CHARS, cut.at);
-    const result = await suggest(handle, { before, n: EDITOR_N }, { explore: true, policy: { ...SUGGEST_POLICY, firstWordMin: 0, nextWordMin: 0 } });
+    const result = await suggest(handle, { before, n: EDITOR_N }, { explore: true, policy: { ...SUGGEST_POLICY, firstWordMin: 0, completionMin: 0, nextWordMin: 0 } });
     out.push({ cut, before, truth: text.slice(cut.at, cut.at + TRUTH_CHARS), raw: result.raw, ms: result.tookMs });
     if (out.length % 50 === 0) log(`  ${label}: ${out.length}/${cuts.length} cut points`);
   }
@@ -104,16 +104,16 @@ function outcomes(decoded: readonly Decoded[], policy: SuggestPolicy): CutOutcom
 
 function tune(decoded: readonly Decoded[]): { policy: SuggestPolicy; figures: ReturnType<typeof figures> } {
   let best: { policy: SuggestPolicy; figures: ReturnType<typeof figures> } | null = null;
-  for (const firstWordMin of [0.02, 0.05, 0.1, 0.15, 0.2, 0.25, 0.3, 0.4, 0.5, 0.6])
-    for (const nextWordMin of [0.05, 0.1, 0.2, 0.3, 0.4, 0.5, 0.7])
-      for (const completeWordMin of [0.5, 0.6, 0.7, 0.8, 0.9, 0.95])
-        for (const finishedWordMax of [0.2, 0.3, 0.4, 0.5, 0.6, 0.7]) {
-          if (finishedWordMax > completeWordMin) continue;
-          const policy = { ...SUGGEST_POLICY, firstWordMin, nextWordMin, completeWordMin, finishedWordMax };
-          const f = figures(outcomes(decoded, policy));
-          if (f.exactMatch < 0.45 || f.wholeRight < 1 / 3) continue;
-          if (!best || f.savedPerCut > best.figures.savedPerCut) best = { policy, figures: f };
-        }
+  for (const firstWordMin of [0.05, 0.1, 0.15, 0.2, 0.25, 0.3, 0.4, 0.5])
+    for (const completionMin of [0.05, 0.1, 0.2, 0.3, 0.4, 0.5])
+      for (const nextWordMin of [0.1, 0.2, 0.3, 0.5, 0.7])
+        for (const completeWordMin of [0.5, 0.7, 0.8, 0.9])
+          for (const finishedWordMax of [0.2, 0.3, 0.5]) {
+            const policy = { ...SUGGEST_POLICY, firstWordMin, completionMin, nextWordMin, completeWordMin, finishedWordMax };
+            const f = figures(outcomes(decoded, policy));
+            if (f.exactMatch < 0.45 || f.wholeRight < 1 / 3) continue;
+            if (!best || f.savedPerCut > best.figures.savedPerCut) best = { policy, figures: f };
+          }
   if (!best) throw new Error('no policy in the grid reaches ExactMatch ≥ 45 % with a third of ghosts right to the end');
   return best;
 }
@@ -201,6 +201,7 @@ for (const ref of values.model) {
   };
   report.push(entry);
   handle.dispose();
+  if (ref !== 'starter') fs.rmSync(dir, { recursive: true, force: true });
   process.stdout.write(`${JSON.stringify(entry)}\n`);
   for (const [book, figs] of Object.entries(books) as [string, { shipped: ReturnType<typeof byKind>; tuned: ReturnType<typeof byKind> }][]) {
     for (const which of ['shipped', 'tuned'] as const) {

@@ -7,8 +7,8 @@
  *   The half-typed word is completed only when the model's odds that it continues are high (Smart Compose's rule:
  *   a suggestion the writer has to undo costs more than none); when it is probably finished, the suggestion starts
  *   after it (" and the", ", and") and never glues letters onto it; in between, nothing is shown.
- * - **when to show nothing**: when the first word is less likely than `firstWordMin`, or the suggestion has no
- *   letter or digit (a lone comma).
+ * - **when to show nothing**: when the first word is less likely than `firstWordMin` (`completionMin` for the rest
+ *   of a half-typed word, which a model guesses far more often right), or the suggestion has no letter or digit.
  * - **length**: words after the first are kept while each is likely enough (`nextWordMin`), up to `maxWords`.
  * - **repetition**: a word that would repeat the phrase just before it ("of the streets of the streets") ends the
  *   suggestion (`loopCut`), so accepting ghosts in a row cannot loop.
@@ -34,8 +34,10 @@ export interface SuggestPolicy {
   completeWordMin: number;
   /** P(the half-typed word continues) at or below which it counts as finished and the next words are suggested. */
   finishedWordMax: number;
-  /** P(first word) below which nothing is shown. */
+  /** P(first word) below which nothing is shown, when it starts a new word. */
   firstWordMin: number;
+  /** P(the rest of the half-typed word) below which nothing is shown, when completing one. */
+  completionMin: number;
   /** P(next word | the suggestion so far) below which the suggestion ends. */
   nextWordMin: number;
   /** Cut a suggestion before a word that repeats the phrase just before it. */
@@ -50,6 +52,7 @@ export const SUGGEST_POLICY: Readonly<SuggestPolicy> = {
   completeWordMin: 0.8,
   finishedWordMax: 0.5,
   firstWordMin: 0.1,
+  completionMin: 0.1,
   nextWordMin: 0.2,
   cutLoops: true,
 };
@@ -118,11 +121,12 @@ export interface Suggestion {
 export function choose(raw: RawSuggestions, before: string, policy: SuggestPolicy, n: number, maxTokens = Infinity): Suggestion[] {
   const branch = branchFor(raw.state, raw.continueProb, policy);
   const candidates = branch ? (raw.branches[branch] ?? []) : [];
+  const firstMin = branch === 'complete-word' ? policy.completionMin : policy.firstWordMin;
   const out: Suggestion[] = [];
   for (const candidate of candidates) {
     if (out.length >= n) break;
     const first = candidate.words[0];
-    if (!first || Math.exp(first.logProb) < policy.firstWordMin) continue;
+    if (!first || Math.exp(first.logProb) < firstMin) continue;
     let text = '';
     let logProb = 0;
     let tokens = 0;
@@ -153,7 +157,8 @@ export function whyNothing(raw: RawSuggestions, shown: number, policy: SuggestPo
   if (!branch) return `unsure whether the word is finished (it goes on with probability ${raw.continueProb!.toFixed(2)})`;
   const best = raw.branches[branch]?.[0]?.words[0];
   if (!best) return 'no whole word within the token budget';
-  if (Math.exp(best.logProb) < policy.firstWordMin) return `the likeliest first word is unlikely (${Math.exp(best.logProb).toFixed(3)} < ${policy.firstWordMin})`;
+  const min = branch === 'complete-word' ? policy.completionMin : policy.firstWordMin;
+  if (Math.exp(best.logProb) < min) return `the likeliest first word is unlikely (${Math.exp(best.logProb).toFixed(3)} < ${min})`;
   return 'every candidate repeats the text just before it, or is punctuation alone';
 }
 

@@ -69,6 +69,14 @@ describe('confidence and length', () => {
     expect(all[0]!.score).toBeCloseTo((Math.log(0.5) * 2) / 'the door'.length, 10);
   });
 
+  it('has its own bar for completing a half-typed word', () => {
+    const branches = { 'complete-word': [candidate(['ing', 0.15])] };
+    const mid: RawSuggestions = { state: 'mid-word', continueProb: 0.9, branches };
+    expect(texts(mid, 'The wind')).toEqual(['ing']);
+    expect(choose(mid, 'The wind', { ...SUGGEST_POLICY, completionMin: 0.2 }, 1)).toEqual([]);
+    expect(choose(mid, 'The wind', { ...SUGGEST_POLICY, completionMin: 0.1, firstWordMin: 0.9 }, 1)).toHaveLength(1);
+  });
+
   it('shows no lone punctuation', () => {
     expect(texts(raw([candidate([',', 0.5], [' and', 0.1]), candidate([' and', 0.3])]), 'wind')).toEqual([' and']);
     expect(texts(raw([candidate([',', 0.5], [' and', 0.5])]), 'wind')).toEqual([', and']);
