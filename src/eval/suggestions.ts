@@ -133,10 +133,13 @@ export interface SuggestionFigures {
   wholeRight: number;
   /** Words shown per ghost. */
   wordsPerGhost: number;
+  /** Share of cuts right after a finished word where the ghost glued letters onto it ("wind" → "ow"). */
+  brokeFinishedWord: number;
 }
 
 export function figures(outcomes: readonly CutOutcome[]): SuggestionFigures {
   const shown = outcomes.filter((o) => o.suggestion !== '');
+  const wordEnds = outcomes.filter((o) => o.kind === 'word-end');
   const saved = shown.map((o) => savedChars(o.suggestion, o.truth));
   const sum = (xs: number[]) => xs.reduce((a, b) => a + b, 0);
   const share = (n: number, of: number) => (of > 0 ? n / of : 0);
@@ -148,5 +151,6 @@ export function figures(outcomes: readonly CutOutcome[]): SuggestionFigures {
     savedPerShown: share(sum(saved), shown.length),
     wholeRight: share(shown.filter((o, i) => saved[i] === looseWhitespace(o.suggestion).length).length, shown.length),
     wordsPerGhost: share(sum(shown.map((o) => normWords(o.suggestion).length)), shown.length),
+    brokeFinishedWord: share(wordEnds.filter((o) => wordGoesOn(o.suggestion, 0)).length, wordEnds.length),
   };
 }

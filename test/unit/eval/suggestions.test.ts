@@ -76,7 +76,8 @@ describe('figures', () => {
       { kind: 'after-space', suggestion: 'a cat', truth: 'the dog' },
       { kind: 'mid-word', suggestion: '', truth: 'ing' },
       { kind: 'word-end', suggestion: ' and the', truth: ' and then' },
+      { kind: 'word-end', suggestion: 'ow and', truth: ', and' },
     ]);
-    expect(f).toEqual({ cuts: 4, shown: 0.75, exactMatch: 2 / 3, savedPerCut: 12 / 4, savedPerShown: 12 / 3, wholeRight: 1 / 3, wordsPerGhost: 2 });
+    expect(f).toEqual({ cuts: 5, shown: 0.8, exactMatch: 2 / 4, savedPerCut: 12 / 5, savedPerShown: 12 / 4, wholeRight: 1 / 4, wordsPerGhost: 2, brokeFinishedWord: 1 / 2 });
   });
 });
