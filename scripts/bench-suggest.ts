@@ -17,8 +17,9 @@
  * 2. report: on the --report books, the shipped policy (SUGGEST_POLICY) and the tuned one: how often a ghost is
  *    shown, ExactMatch when shown, characters saved, whole ghosts right, words per ghost — by kind of cut point;
  * 3. loops: from --loops cut points, Tab pressed four times (each time the ghost is taken and a new one asked
- *    for, as in the editor), with the shipped policy with and without its loop cut; the accepted text loops when
- *    a phrase repeats back to back or 4 words are said again. The books' own text at the same points, for scale;
+ *    for, as in the editor), with the shipped policy, and with no confidence bar (a ghost whenever there is a
+ *    word) with and without the loop cut; the accepted text loops when a phrase repeats back to back or 4 words
+ *    are said again. The books' own text at the same points, for scale;
  * 4. examples: the first ghosts shown on the report book, and ghosts after sentences of modern prose.
  */
 import fs from 'node:fs';
@@ -52,6 +53,8 @@ const TRUTH_CHARS = 80;
 /** Alternatives the editor asks for (the first is the ghost). */
 const EDITOR_N = 3;
 const log = (message: string) => process.stderr.write(`${message}\n`);
+/** No confidence bar: a ghost whenever the model has a whole word (what the editor did before this policy). */
+const ALWAYS_SHOW: SuggestPolicy = { ...SUGGEST_POLICY, firstWordMin: 0, completionMin: 0, nextWordMin: 0, completeWordMin: 0.5, finishedWordMax: 0.5 };
 
 const MODERN = [
   'It was late when Martha finally closed the door behind her and',
@@ -107,8 +110,8 @@ function tune(decoded: readonly Decoded[]): { policy: SuggestPolicy; figures: Re
   for (const firstWordMin of [0.05, 0.1, 0.15, 0.2, 0.25, 0.3, 0.4, 0.5])
     for (const completionMin of [0.05, 0.1, 0.2, 0.3, 0.4, 0.5])
       for (const nextWordMin of [0.1, 0.2, 0.3, 0.5, 0.7])
-        for (const completeWordMin of [0.5, 0.7, 0.8, 0.9])
-          for (const finishedWordMax of [0.2, 0.3, 0.5]) {
+        for (const completeWordMin of [0.5, 0.7, 0.8, 0.9, 0.95])
+          for (const finishedWordMax of [0.1, 0.2, 0.3, 0.5]) {
             const policy = { ...SUGGEST_POLICY, firstWordMin, completionMin, nextWordMin, completeWordMin, finishedWordMax };
             const f = figures(outcomes(decoded, policy));
             if (f.exactMatch < 0.45 || f.wholeRight < 1 / 3 || f.brokeFinishedWord > 0.02) continue;
@@ -184,20 +187,22 @@ for (const ref of values.model) {
     };
   }
   const loopsOn = await loopRate(handle, firstReport, SUGGEST_POLICY);
-  const loopsOff = await loopRate(handle, firstReport, { ...SUGGEST_POLICY, cutLoops: false });
+  const loopsAlways = await loopRate(handle, firstReport, ALWAYS_SHOW);
+  const loopsOff = await loopRate(handle, firstReport, { ...ALWAYS_SHOW, cutLoops: false });
   const examples = firstReport
     .map((d) => ({ d, ghost: choose(d.raw, d.before, SUGGEST_POLICY, EDITOR_N)[0]?.text }))
     .filter((x) => x.ghost)
     .filter((_, i) => i % 7 === 0)
     .slice(0, 10)
     .map(({ d, ghost }) => ({ kind: d.cut.kind, before: d.before.slice(-60), ghost, truth: d.truth.slice(0, 30) }));
-  const modern: { before: string; ghost: string | null; tabFourTimes: string; withoutLoopCut: string }[] = [];
+  const modern: { before: string; ghost: string | null; tabFourTimes: string; alwaysShown: string; alwaysShownWithoutLoopCut: string }[] = [];
   for (const before of MODERN) {
     modern.push({
       before,
       ghost: (await suggest(handle, { before, n: EDITOR_N })).alternatives[0]?.text ?? null,
       tabFourTimes: (await tabFourTimes(handle, before, SUGGEST_POLICY)).accepted,
-      withoutLoopCut: (await tabFourTimes(handle, before, { ...SUGGEST_POLICY, cutLoops: false, firstWordMin: 0, completionMin: 0 })).accepted,
+      alwaysShown: (await tabFourTimes(handle, before, ALWAYS_SHOW)).accepted,
+      alwaysShownWithoutLoopCut: (await tabFourTimes(handle, before, { ...ALWAYS_SHOW, cutLoops: false })).accepted,
     });
   }
   const entry = {
@@ -209,7 +214,7 @@ for (const ref of values.model) {
     seed: SEED,
     tune: { book: path.basename(values.tune), policy: tuned.policy, figures: tuned.figures },
     books,
-    loops: { shipped: loopsOn, withoutLoopCut: loopsOff },
+    loops: { shipped: loopsOn, alwaysShown: loopsAlways, alwaysShownWithoutLoopCut: loopsOff },
     examples,
     modern,
   };
@@ -223,6 +228,9 @@ for (const ref of values.model) {
       log(`  ${book} ${which}: shown ${pct(f.shown)}, ExactMatch ${pct(f.exactMatch)}, saved ${f.savedPerCut.toFixed(2)} chars/cut, whole ${pct(f.wholeRight)}, ${f.wordsPerGhost.toFixed(2)} words, broke ${pct(f.brokeFinishedWord)} of finished words`);
     }
   }
-  log(`  loops (Tab ×4 from ${loopsOn.starts} points): ${pct(loopsOn.loopRate)} with the loop cut, ${pct(loopsOff.loopRate)} without, the book itself ${pct(loopsOn.bookOwnRate)}`);
+  log(
+    `  loops (Tab ×4 from ${loopsOn.starts} points): ${pct(loopsOn.loopRate)} shipped, ${pct(loopsAlways.loopRate)} always shown, ` +
+      `${pct(loopsOff.loopRate)} always shown without the loop cut; the book itself ${pct(loopsOn.bookOwnRate)}`,
+  );
 }
 if (values.json) fs.writeFileSync(values.json, `${JSON.stringify(report, null, 2)}\n`);

@@ -49,11 +49,11 @@ export const SUGGEST_POLICY: Readonly<SuggestPolicy> = {
   maxWords: 3,
   wordTokens: 16,
   maxChars: 48,
-  completeWordMin: 0.8,
-  finishedWordMax: 0.5,
-  firstWordMin: 0.1,
+  completeWordMin: 0.9,
+  finishedWordMax: 0.2,
+  firstWordMin: 0.15,
   completionMin: 0.1,
-  nextWordMin: 0.2,
+  nextWordMin: 0.1,
   cutLoops: true,
 };
 

@@ -3,6 +3,7 @@ import {
   type Candidate,
   type RawSuggestions,
   SUGGEST_POLICY,
+  type SuggestPolicy,
   branchFor,
   choose,
   continuesWord,
@@ -11,9 +12,11 @@ import {
   wordState,
 } from '../../../src/generate/suggestPolicy.js';
 
+/** The rules under test, with fixed thresholds (the shipped ones are tuned by bench:suggest and may move). */
+const POLICY: SuggestPolicy = { ...SUGGEST_POLICY, completeWordMin: 0.8, finishedWordMax: 0.5, firstWordMin: 0.1, completionMin: 0.1, nextWordMin: 0.2 };
 const word = (text: string, p: number, tokens = text.length) => ({ text, logProb: Math.log(p), tokens });
 const candidate = (...words: [string, number][]): Candidate => ({ words: words.map(([t, p]) => word(t, p)) });
-const texts = (raw: RawSuggestions, before: string, n = 3) => choose(raw, before, SUGGEST_POLICY, n).map((s) => s.text);
+const texts = (raw: RawSuggestions, before: string, n = 3) => choose(raw, before, POLICY, n).map((s) => s.text);
 
 describe('word boundaries', () => {
   it.each([
@@ -39,10 +42,10 @@ describe('word boundaries', () => {
   ])('token %j continues a word: %s', (token, continues) => expect(continuesWord(token)).toBe(continues));
 
   it('completes a half-typed word only when it probably continues, suggests after it when probably finished, else nothing', () => {
-    expect(branchFor('mid-word', 0.95, SUGGEST_POLICY)).toBe('complete-word');
-    expect(branchFor('mid-word', 0.2, SUGGEST_POLICY)).toBe('next-word');
-    expect(branchFor('mid-word', 0.65, SUGGEST_POLICY)).toBeNull();
-    expect(branchFor('after-space', null, SUGGEST_POLICY)).toBe('next-word');
+    expect(branchFor('mid-word', 0.95, POLICY)).toBe('complete-word');
+    expect(branchFor('mid-word', 0.2, POLICY)).toBe('next-word');
+    expect(branchFor('mid-word', 0.65, POLICY)).toBeNull();
+    expect(branchFor('after-space', null, POLICY)).toBe('next-word');
   });
 
   it('never breaks a finished word: after "wind" the likely "ow" is not glued on when the word is probably complete', () => {
@@ -63,7 +66,7 @@ describe('confidence and length', () => {
   });
 
   it('gives distinct alternatives, best first, at most n, with the first word’s probability', () => {
-    const all = choose(raw([candidate(['the', 0.5], [' door', 0.5]), candidate(['her', 0.3]), candidate(['the', 0.2], [' door', 0.5]), candidate(['a', 0.15])]), 'She opened ', SUGGEST_POLICY, 2);
+    const all = choose(raw([candidate(['the', 0.5], [' door', 0.5]), candidate(['her', 0.3]), candidate(['the', 0.2], [' door', 0.5]), candidate(['a', 0.15])]), 'She opened ', POLICY, 2);
     expect(all.map((s) => s.text)).toEqual(['the door', 'her']);
     expect(all[0]!.confidence).toBeCloseTo(0.5, 10);
     expect(all[0]!.score).toBeCloseTo((Math.log(0.5) * 2) / 'the door'.length, 10);
@@ -73,8 +76,8 @@ describe('confidence and length', () => {
     const branches = { 'complete-word': [candidate(['ing', 0.15])] };
     const mid: RawSuggestions = { state: 'mid-word', continueProb: 0.9, branches };
     expect(texts(mid, 'The wind')).toEqual(['ing']);
-    expect(choose(mid, 'The wind', { ...SUGGEST_POLICY, completionMin: 0.2 }, 1)).toEqual([]);
-    expect(choose(mid, 'The wind', { ...SUGGEST_POLICY, completionMin: 0.1, firstWordMin: 0.9 }, 1)).toHaveLength(1);
+    expect(choose(mid, 'The wind', { ...POLICY, completionMin: 0.2 }, 1)).toEqual([]);
+    expect(choose(mid, 'The wind', { ...POLICY, completionMin: 0.1, firstWordMin: 0.9 }, 1)).toHaveLength(1);
   });
 
   it('shows no lone punctuation', () => {
@@ -83,7 +86,7 @@ describe('confidence and length', () => {
   });
 
   it('keeps within a token budget', () => {
-    expect(choose(raw([candidate(['the', 0.5], [' door', 0.5])]), 'She opened ', SUGGEST_POLICY, 1, 5).map((s) => s.text)).toEqual(['the']);
+    expect(choose(raw([candidate(['the', 0.5], [' door', 0.5])]), 'She opened ', POLICY, 1, 5).map((s) => s.text)).toEqual(['the']);
   });
 });
 
@@ -106,7 +109,7 @@ describe('loops', () => {
       branches: { 'next-word': [candidate(['streets', 0.6], [' of', 0.9], [' the', 0.9]), candidate(['town', 0.3], [' of', 0.9])] },
     };
     expect(texts(raw, 'Annagged to the streets of the ')).toEqual(['town of']);
-    expect(choose(raw, 'Annagged to the streets of the ', { ...SUGGEST_POLICY, cutLoops: false }, 1)[0]!.text).toBe('streets of the');
+    expect(choose(raw, 'Annagged to the streets of the ', { ...POLICY, cutLoops: false }, 1)[0]!.text).toBe('streets of the');
   });
 });
 
