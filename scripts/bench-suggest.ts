@@ -3,7 +3,7 @@
  * (src/generate/suggest.ts) on held-out prose cut at random points, per model.
  *
  *   npx tsx scripts/bench-suggest.ts [--model starter|DIR]… [--tune FILE] [--report FILE]… [--cuts 150]
- *       [--loops 60] [--seed 1] [--json FILE]
+ *       [--loops 60] [--seed 1] [--report-from 0] [--json FILE]
  *
  * The books are novels the models never saw (default: /work/starter/prose/heldout, Great Expectations to tune on,
  * My Ántonia to report on), their hard-wrapped lines joined into paragraphs as a writer types them. In each book,
@@ -14,7 +14,8 @@
  * 1. tune: the policy's thresholds on the --tune book, from one decoding per cut point (both branches after
  *    letters, no threshold), by grid search: the most characters saved per cut point with ExactMatch ≥ 45 %, a
  *    third of ghosts right to the end, and at most 2 % of finished words broken (letters glued onto them);
- * 2. report: on the --report books, the shipped policy (SUGGEST_POLICY) and the tuned one: how often a ghost is
+ * 2. report: on the --report books (from --report-from of each on: 0.9 reports on the last tenth, for a model
+ *    fine-tuned on the first 90 %), the shipped policy (SUGGEST_POLICY) and the tuned one: how often a ghost is
  *    shown, ExactMatch when shown, characters saved, whole ghosts right, words per ghost — by kind of cut point;
  * 3. loops: from --loops cut points, Tab pressed four times (each time the ghost is taken and a new one asked
  *    for, as in the editor), with the shipped policy, and with no confidence bar (a ghost whenever there is a
@@ -41,6 +42,7 @@ const { values } = parseArgs({
     cuts: { type: 'string', default: '150' },
     loops: { type: 'string', default: '60' },
     seed: { type: 'string', default: '1' },
+    'report-from': { type: 'string', default: '0' },
     json: { type: 'string' },
   },
 });
@@ -88,9 +90,10 @@ interface Decoded {
   ms: number;
 }
 
-async function decodeAll(handle: ModelHandle, text: string, label: string): Promise<Decoded[]> {
+/** Cut points from `fromFraction` of the text on (e.g. 0.9: the last tenth, which a model fine-tuned on the first 90 % never saw). */
+async function decodeAll(handle: ModelHandle, text: string, label: string, fromFraction = 0): Promise<Decoded[]> {
   const rng = new Rng(SEED);
-  const cuts = cutPoints(text, CUTS, () => rng.next(), TYPED_CHARS, text.length - TRUTH_CHARS);
+  const cuts = cutPoints(text, CUTS, () => rng.next(), Math.max(TYPED_CHARS, Math.floor(fromFraction * text.length)), text.length - TRUTH_CHARS);
   const out: Decoded[] = [];
   for (const cut of cuts) {
     const before = text.slice(cut.at - TYPED_CHARS, cut.at);
@@ -177,7 +180,7 @@ for (const ref of values.model) {
   const books: Record<string, unknown> = {};
   let firstReport: Decoded[] = [];
   for (const file of values.report) {
-    const decoded = await decodeAll(handle, readBook(file), `report ${path.basename(file)}`);
+    const decoded = await decodeAll(handle, readBook(file), `report ${path.basename(file)}`, Number(values['report-from']));
     if (!firstReport.length) firstReport = decoded;
     const ms = decoded.map((d) => d.ms).sort((a, b) => a - b);
     books[path.basename(file)] = {
@@ -211,6 +214,7 @@ for (const ref of values.model) {
     step: handle.source.meta?.step ?? null,
     valLoss: handle.source.meta?.metrics?.valLoss ?? null,
     cutsPerKind: CUTS,
+    reportFrom: Number(values['report-from']),
     seed: SEED,
     tune: { book: path.basename(values.tune), policy: tuned.policy, figures: tuned.figures },
     books,
