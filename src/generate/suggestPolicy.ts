@@ -133,7 +133,8 @@ export function choose(raw: RawSuggestions, before: string, policy: SuggestPolic
     for (const [i, word] of candidate.words.entries()) {
       if (i >= policy.maxWords || tokens + word.tokens > maxTokens) break;
       if (i > 0 && (Math.exp(word.logProb) < policy.nextWordMin || /\n/u.test(word.text))) break;
-      const next = (i === 0 ? softStart(word.text, before) : word.text).split('\n')[0]!;
+      // One line; and one space between words (books set two after a full stop).
+      const next = (i === 0 ? softStart(word.text, before) : word.text).split('\n')[0]!.replace(/ {2,}/gu, ' ');
       if (i > 0 && text.length + next.length > policy.maxChars) break;
       if (policy.cutLoops && loopCut(before, text + next) < text.length + next.length) break;
       text += next;

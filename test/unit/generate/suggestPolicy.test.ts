@@ -125,6 +125,8 @@ describe('line breaks', () => {
   it('ends a suggestion at a line break after its first word', () => {
     const raw: RawSuggestions = { state: 'after-space', continueProb: null, branches: { 'next-word': [candidate(['said.', 0.5], ['\nThe', 0.9])] } };
     expect(texts(raw, 'he ')).toEqual(['said.']);
+    const spaced: RawSuggestions = { state: 'after-space', continueProb: null, branches: { 'next-word': [candidate(['said.', 0.5], ['  The', 0.9])] } };
+    expect(texts(spaced, 'he ')).toEqual(['said. The']);
   });
 });
 
