@@ -83,7 +83,9 @@ export async function suggest(handle: ModelHandle, request: SuggestRequest, opti
       const raw: RawSuggestions = { state, continueProb, branches: {} };
       for (const branch of branches) {
         const mask = state === 'mid-word' ? masks[branch] : undefined;
-        raw.branches[branch] = await candidates(session, policy, Math.max(n, 1), mask, signal);
+        // Continuing a first word the policy will not show is wasted time (unless exploring, for tuning).
+        const bar = options.explore ? 0 : branch === 'complete-word' ? policy.completionMin : policy.firstWordMin;
+        raw.branches[branch] = await candidates(session, policy, Math.max(n, 1), bar, mask, signal);
       }
       const alternatives = choose(raw, before, policy, n, request.maxTokens);
       return { alternatives, raw, tookMs: performance.now() - started, unknown: report.unknown, context };
@@ -93,8 +95,11 @@ export async function suggest(handle: ModelHandle, request: SuggestRequest, opti
   });
 }
 
-/** First words by beam search (those allowed by `mask`), the best `n` each continued greedily word by word. */
-async function candidates(session: Session, policy: SuggestPolicy, n: number, mask: Uint8Array | undefined, signal?: AbortSignal): Promise<Candidate[]> {
+/**
+ * First words by beam search (those allowed by `mask`), the best `n` each continued greedily word by word — those
+ * at least as likely as `bar`.
+ */
+async function candidates(session: Session, policy: SuggestPolicy, n: number, bar: number, mask: Uint8Array | undefined, signal?: AbortSignal): Promise<Candidate[]> {
   const firsts = await beamSearch(session, {
     n: policy.beamWidth,
     beamWidth: policy.beamWidth,
@@ -109,7 +114,7 @@ async function candidates(session: Session, policy: SuggestPolicy, n: number, ma
   const out: Candidate[] = [];
   for (const [i, first] of words.entries()) {
     const candidate: Candidate = { words: [{ text: first.text, logProb: first.logProb, tokens: first.tokens.length }] };
-    if (i < n) candidate.words.push(...(await continueWords(session, first.tokens, policy, signal)));
+    if (i < n && Math.exp(first.logProb) >= bar) candidate.words.push(...(await continueWords(session, first.tokens, policy, signal)));
     out.push(candidate);
   }
   return out;
