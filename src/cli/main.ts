@@ -10,6 +10,7 @@ import { registerDoctor } from './commands/doctor.js';
 import { registerBench } from './commands/bench.js';
 import { registerGenerate } from './commands/generate.js';
 import { registerScore } from './commands/score.js';
+import { registerSuggest } from './commands/suggest.js';
 import { registerWeb } from './commands/web.js';
 import { registerTrain } from './commands/train.js';
 // seq2seq commands (train seq2seq is a subcommand of train, so it registers after registerTrain)
@@ -23,7 +24,7 @@ import type { Register } from './io.js';
 
 export type { Register };
 
-const registrations: Register[] = [registerCorpus, registerDoctor, registerBench, registerGenerate, registerScore, registerWeb, registerTrain,
+const registrations: Register[] = [registerCorpus, registerDoctor, registerBench, registerGenerate, registerScore, registerSuggest, registerWeb, registerTrain,
   registerTrainSeq2seq, registerSummarize, registerReply, registerEval, registerPairs];
 
 export async function main(argv: string[], io: CliIo = nodeIo()): Promise<number> {

@@ -24,6 +24,8 @@ export interface BeamOptions {
   /** Words, sentences or lines before stopping (with `stopAt`). Default 1. */
   count?: number;
   stopStrings?: readonly string[];
+  /** Tokens a continuation may start with (1 = allowed), e.g. only those completing a half-typed word; absent: any. */
+  firstTokens?: Uint8Array;
   signal?: AbortSignal;
 }
 
@@ -77,8 +79,10 @@ export async function beamSearch(session: Session, options: BeamOptions): Promis
       live.forEach((hypothesis, row) => {
         const { kind, reason } = endKind(rule, hypothesis.text);
         const events = buildEvents(rows.subarray(row * v, (row + 1) * v), table, kind);
-        for (const k of topIndices(events.logProbs, width)) {
+        const logProbs = round === 0 && options.firstTokens ? allowedOnly(events, options.firstTokens) : events.logProbs;
+        for (const k of topIndices(logProbs, width)) {
           const id = events.ids[k]!;
+          if (logProbs[k] === -Infinity) continue;
           candidates.push({ parent: row, id, logProb: hypothesis.logProb + events.logProbs[k]!, reason: id === END && kind === 'none' ? 'eos' : reason });
         }
       });
@@ -121,6 +125,15 @@ export async function beamSearch(session: Session, options: BeamOptions): Promis
     results.push(...distinct(rest).filter((r) => !taken.has(r.text)));
   }
   return results.slice(0, n);
+}
+
+/** The events' log-probabilities with those of tokens not allowed (and of ending) set to -Infinity. */
+function allowedOnly(events: { ids: Int32Array; logProbs: Float64Array }, allowed: Uint8Array): Float64Array {
+  const out = Float64Array.from(events.logProbs);
+  events.ids.forEach((id, k) => {
+    if (id === END || allowed[id] !== 1) out[k] = -Infinity;
+  });
+  return out;
 }
 
 /**

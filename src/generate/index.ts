@@ -16,5 +16,6 @@ export {
   sampleIndex,
 } from './sample.js';
 export { type BeamOptions, type Continuation, beamSearch } from './beam.js';
-export { COMPLETE_DEFAULTS, type CompleteAlternative, type CompleteRequest, type CompleteResult, complete } from './complete.js';
+export { type SuggestOptions, type SuggestRequest, type SuggestResult, suggest } from './suggest.js';
+export { type RawSuggestions, SUGGEST_POLICY, type SuggestPolicy, type Suggestion, choose, whyNothing } from './suggestPolicy.js';
 export { type ScoreOptions, type ScoreResult, encodeForScoring, score } from './score.js';

@@ -1,10 +1,10 @@
 /**
- * The language model's generation job: editor completion through src/generate. A loaded model is a generate ModelHandle, which
+ * The language model's generation job: the editor's ghost text through src/generate's `suggest`. A loaded model is a generate ModelHandle, which
  * keeps its typing-session cache, so consecutive completions in one document reuse the recurrent state.
  */
 import { ApiError } from '../contract/errors.js';
 import { CheckpointError } from '../model/checkpoint/index.js';
-import { ModelHandle, complete as completeText, loadModel } from '../generate/index.js';
+import { ModelHandle, loadModel, suggest } from '../generate/index.js';
 import type { JobRegistry, LoadedModel } from './jobs.js';
 import type { CheckpointRef } from './table.js';
 
@@ -51,8 +51,9 @@ function renewSoon(handle: ModelHandle): void {
 export const lmJobs: Pick<JobRegistry, 'complete'> = {
   complete: async (model, request, context) => {
     const handle = asLanguageModel(model);
-    const result = await completeText(handle, { ...request, signal: context.signal });
+    // The one suggestion function (also `longhand suggest`): greedy and beam decoding, so no temperature.
+    const result = await suggest(handle, { before: request.text, n: request.n, maxTokens: request.maxTokens, signal: context.signal });
     renewSoon(handle);
-    return { alternatives: result.alternatives };
+    return { alternatives: result.alternatives.map(({ text, score }) => ({ text, score })) };
   },
 };

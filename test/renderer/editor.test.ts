@@ -1,7 +1,7 @@
 import { fireEvent, render, screen } from '@testing-library/svelte';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { ApiError } from '../../src/contract/index.js';
-import { cleanAlternatives, EditorModel, EditorPane } from './subjects.js';
+import { cleanAlternatives, completionContext, EditorModel, EditorPane } from './subjects.js';
 import { deferred, fakeApi, settle } from './fakeApi.js';
 import { corpus, draft } from './fixtures.js';
 
@@ -59,6 +59,24 @@ describe('EditorModel completions', () => {
     const model = new EditorModel(fake.api, { completion: () => completion });
     expect(await model.suggest('Once', true)).toBeNull();
     expect(model.completionError).toBe('No language model is set for the editor.');
+  });
+
+  it('sends a long text’s tail cut at 1000-character steps, so its start stays put while the writer types', async () => {
+    expect(completionContext('short', 20_000)).toBe('short');
+    const long = 'x'.repeat(20_000) + 'abc';
+    const sent = completionContext(long, 20_000);
+    expect(sent).toBe(long.slice(1000));
+    // Typing 900 more characters keeps the same start (the model's session extends instead of re-reading).
+    expect(completionContext(`${long}${'y'.repeat(900)}`, 20_000).startsWith(sent)).toBe(true);
+    expect(completionContext(`${long}${'y'.repeat(1000)}`, 20_000)).toBe(`${long}${'y'.repeat(1000)}`.slice(2000));
+    vi.useFakeTimers();
+    const fake = fakeApi({ 'generate.complete': () => ({ modelId: 4, alternatives: [] }) });
+    const model = new EditorModel(fake.api, { completion: () => completion });
+    const text = 'word '.repeat(4500);
+    const result = model.suggest(text, true);
+    await vi.advanceTimersByTimeAsync(0);
+    await result;
+    expect(fake.inputs('generate.complete')).toEqual([{ text: text.slice(3000), n: 3, maxTokens: 24 }]);
   });
 
   it('keeps ghost text to one line and drops empty or repeated alternatives', () => {

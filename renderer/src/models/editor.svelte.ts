@@ -34,6 +34,19 @@ export function cleanAlternatives(texts: readonly string[]): string[] {
   return out;
 }
 
+/** The context sent moves in steps of this many characters, so that its start stays put while the writer types. */
+export const CONTEXT_STEP_CHARS = 1000;
+
+/**
+ * The text before the cursor as a completion sends it: all of it up to the limit, else its tail cut at a multiple
+ * of CONTEXT_STEP_CHARS. The model's typing session is keyed by the text it read; a tail that moved one character
+ * a keystroke would be a new text every time, and the session would re-read its whole window for each suggestion.
+ */
+export function completionContext(before: string, limit: number = LIMITS.completionContextChars): string {
+  if (before.length <= limit) return before;
+  return before.slice(Math.ceil((before.length - limit) / CONTEXT_STEP_CHARS) * CONTEXT_STEP_CHARS);
+}
+
 export class EditorModel {
   drafts = $state<DraftSummary[]>([]);
   draftId = $state<number | null>(null);
@@ -269,7 +282,7 @@ export class EditorModel {
     this.#controller = controller;
     try {
       const result = await this.#api.generate.complete(
-        { text: before.slice(-LIMITS.completionContextChars), n: settings.alternatives, maxTokens: settings.maxTokens },
+        { text: completionContext(before), n: settings.alternatives, maxTokens: settings.maxTokens },
         { signal: controller.signal },
       );
       this.completionError = null;

@@ -9,7 +9,7 @@
  * same with n = 3 (beam 3). Prints one JSON object with medians in ms.
  */
 import { parseArgs } from 'node:util';
-import { complete } from '../../../src/generate/complete.js';
+import { suggest } from '../../../src/generate/suggest.js';
 import { ModelHandle } from '../../../src/generate/handle.js';
 import { LanguageModel } from '../../../src/model/languageModel.js';
 import { trainTokenizer } from '../../../src/text/tokenizers/index.js';
@@ -44,19 +44,19 @@ async function time(fn: () => Promise<unknown>): Promise<number> {
 }
 
 // Warm-up: V8 and the wasm kernels.
-for (let i = 0; i < 20; i++) await complete(handle, { text: document.slice(0, 600 + i), stopAt: null, maxTokens: 18, n: i % 2 ? 3 : 1 });
+for (let i = 0; i < 20; i++) await suggest(handle, { before: document.slice(0, 600 + i), n: i % 2 ? 3 : 1 });
 
 const prime: number[] = [];
 const greedy: number[] = [];
 const beam: number[] = [];
 for (let i = 0; i < rounds; i++) {
-  prime.push(await time(() => complete(handle, { text: document.slice(i * 7, i * 7 + 1200), stopAt: null, maxTokens: 1 })));
+  prime.push(await time(async () => handle.contexts.sync(document.slice(i * 7, i * 7 + 1200))));
 }
 let text = document.slice(0, 1500);
 for (let i = 0; i < rounds; i++) {
   text += document[1500 + i];
-  greedy.push(await time(() => complete(handle, { text, stopAt: null, maxTokens: 18 })));
-  beam.push(await time(() => complete(handle, { text, stopAt: null, maxTokens: 18, n: 3 })));
+  greedy.push(await time(() => suggest(handle, { before: text })));
+  beam.push(await time(() => suggest(handle, { before: text, n: 3 })));
 }
 console.log(
   JSON.stringify({
@@ -64,8 +64,8 @@ console.log(
     config: model.config,
     rounds,
     prime_512_tokens_ms: Number(median(prime).toFixed(2)),
-    keystroke_greedy_18_tokens_ms: Number(median(greedy).toFixed(2)),
-    keystroke_beam3_18_tokens_ms: Number(median(beam).toFixed(2)),
+    keystroke_suggest_n1_ms: Number(median(greedy).toFixed(2)),
+    keystroke_suggest_n3_ms: Number(median(beam).toFixed(2)),
   }),
 );
 handle.dispose();

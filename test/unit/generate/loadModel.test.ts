@@ -2,7 +2,7 @@ import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { tf } from '../../../src/compute/tf.js';
-import { complete } from '../../../src/generate/complete.js';
+import { generate } from '../../../src/generate/sample.js';
 import { loadModel } from '../../../src/generate/loadModel.js';
 import { ModelNotFoundError, resolveModelRef } from '../../../src/cli/modelRef.js';
 import { CheckpointError } from '../../../src/model/checkpoint/index.js';
@@ -53,7 +53,7 @@ describe('loadModel', () => {
     const b = handle.model.forward(x);
     expectRowsClose(b.logits.dataSync(), a.logits.dataSync(), 0);
     tf.dispose([x, a.logits, b.logits, ...[...a.state, ...b.state].flatMap((s) => [s.h, s.c!])]);
-    expect((await complete(handle, { text: 'the cat ' })).alternatives).toHaveLength(1);
+    expect((await generate(handle.contexts.sync('the cat ').session, { maxTokens: 5, temperature: 0 })).tokens).toHaveLength(5);
     handle.dispose();
     expect(tf.memory().numTensors).toBe(before);
   });
@@ -63,8 +63,8 @@ describe('loadModel', () => {
     expect(handle.source.meta).toBeNull();
     expect(handle.config).toMatchObject({ vocabSize: 12, layers: 2, cell: 'lstm' });
     expect(handle.tokenizer.level).toBe('char');
-    const result = await complete(handle, { text: 'hello world', stopAt: null, maxTokens: 5 });
-    expect(result.alternatives[0]!.text).toHaveLength(5);
+    const result = await generate(handle.contexts.sync('hello world').session, { maxTokens: 5, temperature: 0 });
+    expect(result.text).toHaveLength(5);
     handle.dispose();
   });
 
