@@ -105,6 +105,9 @@ const SEQ2SEQ_COMMON: Omit<Seq2seqSettings, 'vocabSize' | 'pairs' | 'task' | 'co
   luongScore: 'general',
   coverage: false,
   coverageWeight: 1,
+  // Random batches: a batch cut from a length-sorted pool holds only the longest pairs now and then, and those
+  // batches made the loss spikes (docs/performance.md, "Training that survives"); padding costs little here.
+  lengthBuckets: false,
   dropout: 0.1,
   lr: 1e-3,
   warmupSteps: 100,
@@ -121,6 +124,16 @@ export const SEQ2SEQ_DEFAULTS: Record<Seq2seqTask, Omit<Seq2seqSettings, 'vocabS
   summarize: { ...SEQ2SEQ_COMMON, copy: true, maxSourceLen: 400, maxTargetLen: 100, batch: 16 },
   dialogue: { ...SEQ2SEQ_COMMON, copy: false, maxSourceLen: 40, maxTargetLen: 40, batch: 32 },
 };
+
+/**
+ * What a job does when its run diverges (src/train/job.ts), whatever the kind: it goes back to the last good
+ * checkpoint (or to step 0 when there is none), multiplies the learning rate by `lrFactor` and goes on, at most
+ * `rollbacks` times; diverging again ends the run.
+ */
+export const DIVERGENCE_RECOVERY = { rollbacks: 1, lrFactor: 0.5 } as const;
+
+/** A run saves its first checkpoint after this many minutes of training (then every `checkpointMinutes`). */
+export const FIRST_CHECKPOINT_MINUTES = 1;
 
 /** Settings a caller gave, which do not fit the contract's bounds; the message is one line naming the setting. */
 export class SettingsError extends RangeError {

@@ -119,6 +119,8 @@ const seq2seqModelShape = {
   luongScore: z.enum(['general', 'dot']).optional(),
   /** λ of the coverage loss. */
   coverageWeight: z.number().min(0).max(100).optional(),
+  /** Batches of pairs of similar source length (less padding) instead of random batches. */
+  lengthBuckets: z.boolean().optional(),
 };
 
 /** Where sentence pairs come from: a pairs file (TSV/JSONL, with an optional validation file) or pairs mined from a corpus. */
