@@ -8,8 +8,10 @@
  * dropout 0) and the schedule tuned for it (docs/performance.md, "Training quality"): PyTorch-style initial
  * weights, Adam with a peak lr of 1.2e-2 after 100 warm-up steps, cosine decay to 2 % of the peak.
  * Encoder–decoder models: word level, shared vocabulary, embed 128, hidden 256, 1 layer, bidirectional
- * encoder, Luong (general) attention, Adam lr 1e-3 with warm-up and cosine decay, clip 2; summarize: copy on,
- * sources up to 400 tokens, summaries up to 100, batch 16; dialogue: no copy, 40/40 tokens, batch 32.
+ * encoder, Luong (general) attention, Adam lr 1e-3 with warm-up and cosine decay, clip 2, random batches;
+ * summarize: copy on, sources up to 400 tokens, summaries up to 100, batch 16; dialogue: no copy, 40/40 tokens,
+ * batch 32. Both kinds share the divergence rule (a sustained rise: `divergenceFactor` 2) and its recovery
+ * (DIVERGENCE_RECOVERY); no task turns them off.
  */
 import {
   LmConfig,
