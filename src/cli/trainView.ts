@@ -17,7 +17,10 @@ export interface TrainView {
 export function trainView(io: CliIo, json: boolean): TrainView {
   if (json) {
     return {
-      onEvent: (e) => e.type === 'progress' && io.out(`${JSON.stringify({ type: 'progress', ...e.progress })}\n`),
+      onEvent: (e) => {
+        if (e.type === 'progress') io.out(`${JSON.stringify({ type: 'progress', ...e.progress })}\n`);
+        else if (e.type === 'rolledBack') io.out(`${JSON.stringify(e)}\n`);
+      },
       onStatus: () => undefined,
       finish: (r) => io.out(`${JSON.stringify({ type: 'result', ...r })}\n`),
     };
@@ -29,6 +32,10 @@ export function trainView(io: CliIo, json: boolean): TrainView {
   };
   return {
     onEvent: (e) => {
+      if (e.type === 'rolledBack') {
+        clear();
+        io.err(`longhand: ${e.reason}; back to step ${e.toStep}, learning rate × ${e.lrScale}\n`);
+      }
       if (e.type !== 'progress') return;
       const p = e.progress;
       if (io.isTty) {

@@ -6,3 +6,4 @@ export * from './baselines.js';
 export { tokenize13a } from './tokenize13a.js';
 export { porterStem } from './porter.js';
 export { lcsIndices, lcsLength, unionLcs, summaryLevelLcsHits } from './lcs.js';
+export { distinctN } from './distinct.js';

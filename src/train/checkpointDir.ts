@@ -109,6 +109,34 @@ export class CheckpointDir<P extends ResumePoint> implements Checkpointer {
     return { point, kept, rejected };
   }
 
+  /** The steps of the best and the last checkpoint kept (null: none yet). */
+  get keptSteps(): { best: number | null; last: number | null } {
+    return { best: this.best, last: this.last };
+  }
+
+  /**
+   * Goes back to the checkpoint at `step` (null: to none, training starts again): it becomes the last (and the
+   * best, if the best came after it), and every directory after it is deleted. Returns the deleted steps, for
+   * their rows to go.
+   */
+  async rollBack(step: number | null): Promise<number[]> {
+    const removed: number[] = [];
+    for (const s of await this.steps()) {
+      if (step === null || s > step) {
+        await remove(path.join(this.dir, String(s)));
+        removed.push(s);
+      }
+    }
+    if (step === null) {
+      this.best = this.last = null;
+    } else {
+      if (this.best === null || this.best > step) this.best = step;
+      this.last = step;
+    }
+    this.pruned = this.pruned.filter((s) => !removed.includes(s));
+    return removed.sort((a, b) => a - b);
+  }
+
   private async steps(): Promise<number[]> {
     try {
       return (await fs.readdir(this.dir)).filter((n) => /^\d+$/.test(n)).map(Number);

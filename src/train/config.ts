@@ -8,8 +8,10 @@
  * dropout 0) and the schedule tuned for it (docs/performance.md, "Training quality"): PyTorch-style initial
  * weights, Adam with a peak lr of 1.2e-2 after 100 warm-up steps, cosine decay to 2 % of the peak.
  * Encoder–decoder models: word level, shared vocabulary, embed 128, hidden 256, 1 layer, bidirectional
- * encoder, Luong (general) attention, Adam lr 1e-3 with warm-up and cosine decay, clip 2; summarize: copy on,
- * sources up to 400 tokens, summaries up to 100, batch 16; dialogue: no copy, 40/40 tokens, batch 32.
+ * encoder, Luong (general) attention, Adam lr 1e-3 with warm-up and cosine decay, clip 2, random batches;
+ * summarize: copy on, sources up to 400 tokens, summaries up to 100, batch 16; dialogue: no copy, 40/40 tokens,
+ * batch 32. Both kinds share the divergence rule (a sustained rise: `divergenceFactor` 2) and its recovery
+ * (DIVERGENCE_RECOVERY); no task turns them off.
  */
 import os from 'node:os';
 import {
@@ -107,6 +109,9 @@ const SEQ2SEQ_COMMON: Omit<Seq2seqSettings, 'vocabSize' | 'pairs' | 'task' | 'co
   luongScore: 'general',
   coverage: false,
   coverageWeight: 1,
+  // Random batches: a batch cut from a length-sorted pool holds only the longest pairs now and then, and those
+  // batches made the loss spikes (docs/performance.md, "Training that survives"); padding costs little here.
+  lengthBuckets: false,
   dropout: 0.1,
   lr: 1e-3,
   warmupSteps: 100,
@@ -152,6 +157,16 @@ export function resolveThreads(given: number | undefined, env: NodeJS.ProcessEnv
  * fewer replicas than there are threads.
  */
 export const MIN_ROWS_PER_REPLICA = 8;
+
+/**
+ * What a job does when its run diverges (src/train/job.ts), whatever the kind: it goes back to the last good
+ * checkpoint (or to step 0 when there is none), multiplies the learning rate by `lrFactor` and goes on, at most
+ * `rollbacks` times; diverging again ends the run.
+ */
+export const DIVERGENCE_RECOVERY = { rollbacks: 1, lrFactor: 0.5 } as const;
+
+/** A run saves its first checkpoint after this many minutes of training (then every `checkpointMinutes`). */
+export const FIRST_CHECKPOINT_MINUTES = 1;
 
 /** Settings a caller gave, which do not fit the contract's bounds; the message is one line naming the setting. */
 export class SettingsError extends RangeError {

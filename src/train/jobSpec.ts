@@ -85,6 +85,9 @@ export const JobEvent = z.discriminatedUnion('type', [
   z.strictObject({ type: z.literal('sample'), step: Step, text: z.string() }),
   /** Written and in place; `prunedSteps`: directories just deleted (their rows go). */
   z.strictObject({ type: z.literal('checkpoint'), checkpoint: SavedCheckpoint.extend({ prunedSteps: z.array(Step) }) }),
+  /** The run diverged at `fromStep` and goes on from the checkpoint at `toStep` (0: from the start) with the
+   * learning rate × `lrScale`; `prunedSteps`: checkpoint directories after it, deleted (their rows go). */
+  z.strictObject({ type: z.literal('rolledBack'), fromStep: Step, toStep: Step, reason: z.string(), lrScale: z.number().positive(), prunedSteps: z.array(Step) }),
   /** The loop paused (after checkpointing) or went on. */
   z.strictObject({ type: z.literal('paused'), paused: z.boolean() }),
 ]);

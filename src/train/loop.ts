@@ -45,6 +45,9 @@ export interface LoopOptions {
   /** … and when this many minutes of training passed since the last one (0: not by time). Checkpoints are also
    * saved after an evaluation that improves the best validation loss, and at the end. */
   checkpointMinutes: number;
+  /** A run that has no checkpoint yet saves one after this many minutes of training (0: not early), so a run
+   * that fails or is killed in its first quarter of an hour does not leave nothing. */
+  firstCheckpointMinutes?: number;
   /** Record the mean train loss (and lr, tokens/s, gradient norm) every this many steps. */
   logEvery: number;
   /** At most one progress report per this many milliseconds (evaluations, samples and the final one excepted). */
@@ -168,7 +171,9 @@ class TrainingLoop {
     this.clock = new LoopClock(this.now, o.budget, task.stepsPerEpoch, this.s.elapsedMs);
     this.log = new MetricLog(this.now, hooks.onMetrics);
     this.hasValidation = task.hasSplit('validation');
-    this.lastCheckpointStep = resume ? this.s.step : -1;
+    // A resume continues after its checkpoint; a run started again from step 0 (a rollback with nothing to roll
+    // back to) has none.
+    this.lastCheckpointStep = resume && resume.step > 0 ? this.s.step : -1;
     this.lastCheckpointAt = resume ? this.s.elapsedMs : 0;
   }
 
@@ -224,7 +229,8 @@ class TrainingLoop {
   private async trainStep(): Promise<TrainStepResult> {
     const { s, o } = this;
     if (s.warmupEndProgress === null && s.step >= o.schedule.warmupSteps) s.warmupEndProgress = this.clock.fraction(s.step);
-    this.lr = learningRate(o.schedule, { step: s.step, progress: this.clock.fraction(s.step), warmupEnd: s.warmupEndProgress ?? 0 });
+    const scheduled = learningRate(o.schedule, { step: s.step, progress: this.clock.fraction(s.step), warmupEnd: s.warmupEndProgress ?? 0 });
+    this.lr = scheduled * (s.lrScale ?? 1);
     const started = this.now();
     const r = await this.task.trainStep(this.lr);
     const took = this.now() - started;
@@ -296,8 +302,10 @@ class TrainingLoop {
   private checkpointDue(): boolean {
     const { o } = this;
     const bySteps = due(this.s.step, o.checkpointEvery);
-    const byTime = o.checkpointMinutes > 0 && this.clock.elapsed() - this.lastCheckpointAt >= o.checkpointMinutes * 60_000;
-    return bySteps || byTime;
+    const sinceLast = this.clock.elapsed() - this.lastCheckpointAt;
+    const byTime = o.checkpointMinutes > 0 && sinceLast >= o.checkpointMinutes * 60_000;
+    const first = this.lastCheckpointStep < 0 && (o.firstCheckpointMinutes ?? 0) > 0 && sinceLast >= o.firstCheckpointMinutes! * 60_000;
+    return bySteps || byTime || first;
   }
 
   private async checkpoint(best: boolean): Promise<void> {

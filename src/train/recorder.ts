@@ -87,6 +87,8 @@ export class RunRecorder {
         return;
       case 'checkpoint':
         return this.#checkpoint(event.checkpoint);
+      case 'rolledBack':
+        return this.#rolledBack(event);
       case 'paused': {
         const status = this.run.status;
         const to: RunStatus = event.paused ? 'paused' : 'running';
@@ -167,6 +169,29 @@ export class RunRecorder {
     const best = left.find((row) => row.step === kept.best);
     if (last && !last.isLast) store.checkpoints.setLast(last.id);
     if (best && !best.isBest) store.checkpoints.setBest(best.id);
+  }
+
+  /**
+   * A divergence the job recovered from: the steps after the checkpoint it went back to are trained again, so
+   * their metrics, samples and checkpoint rows go (as on a resume); what happened stays in the record as two
+   * train metrics at that step — `rolledBackFrom` (the step it diverged at) and `lrScale` (the learning rate's
+   * new multiplier) — and in the result's warnings.
+   */
+  #rolledBack(event: Extract<JobEvent, { type: 'rolledBack' }>): void {
+    const { store, runId } = this;
+    store.transaction(() => {
+      store.metrics.deleteAfter(runId, event.toStep);
+      store.samples.deleteAfter(runId, event.toStep);
+      this.#remove(store.checkpoints.listByRun(runId).filter((row) => event.prunedSteps.includes(row.step)));
+      store.metrics.add(runId, [
+        { step: event.toStep, split: 'train', name: 'rolledBackFrom', value: event.fromStep },
+        { step: event.toStep, split: 'train', name: 'lrScale', value: event.lrScale },
+      ]);
+    });
+    const left = store.checkpoints.listByRun(runId);
+    const last = left.find((row) => row.step === event.toStep);
+    if (last && !last.isLast) store.checkpoints.setLast(last.id);
+    if (last && !left.some((row) => row.isBest)) store.checkpoints.setBest(last.id);
   }
 
   #checkpoint(c: SavedCheckpoint & { prunedSteps: number[] }): void {

@@ -49,6 +49,10 @@ export interface LoopState {
   warmupEndProgress: number | null;
   /** Sums since the last train-loss metric point (LoopOptions.logEvery). */
   window: { loss: number; gradNorm: number; count: number };
+  /** The schedule's learning rate is multiplied by this (lowered after a divergence; absent: 1). */
+  lrScale?: number;
+  /** Rollbacks after a divergence so far (../job.ts allows DIVERGENCE_RECOVERY.rollbacks; absent: 0). */
+  rollbacks?: number;
 }
 
 export interface TaskCheckpoint {

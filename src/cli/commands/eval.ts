@@ -82,7 +82,13 @@ function formatReport(r: Seq2seqEvalReport): string {
     lines.push(row('model', r.model.rouge!));
     for (const [name, b] of Object.entries(r.baselines)) if (b.rouge) lines.push(row(name === 'leadMatched' ? 'lead =length' : name.replace('lead', 'lead-'), b.rouge));
   } else {
-    lines.push(`BLEU          model ${r.model.bleu!.toFixed(2)}   echo baseline ${r.baselines['echo']!.bleu!.toFixed(2)}`);
+    lines.push('                BLEU-1  BLEU-2  BLEU-4  distinct-1  distinct-2  (BLEU: sacrebleu 13a, exp smoothing)');
+    const row = (name: string, d: NonNullable<Seq2seqEvalReport['model']['dialogue']>) =>
+      `${name.padEnd(14)}  ${d.bleu1.toFixed(2).padStart(6)}  ${d.bleu2.toFixed(2).padStart(6)}  ${d.bleu4.toFixed(2).padStart(6)}  ${d.distinct1.toFixed(3).padStart(10)}  ${d.distinct2.toFixed(3).padStart(10)}`;
+    lines.push(row('model', r.model.dialogue!));
+    lines.push(row('echo', r.baselines['echo']!.dialogue!));
+    lines.push(row('most frequent', r.baselines['mostFrequent']!.dialogue!));
+    lines.push(`(most frequent reply: ${JSON.stringify(r.baselines['mostFrequent']!.reply)})`);
   }
   lines.push(`perplexity    ${r.perplexity.toFixed(2)} (${r.referenceTokens} reference tokens)`);
   lines.push(`mean output length ${r.model.meanLength.toFixed(1)} tokens`);

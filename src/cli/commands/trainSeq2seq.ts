@@ -25,6 +25,7 @@ interface Seq2seqCliOptions {
   copy?: boolean;
   coverage?: boolean;
   coverageWeight?: number;
+  lengthBuckets?: boolean;
   level?: 'word' | 'char' | 'bpe';
   vocabSize?: number;
   sharedVocab?: boolean;
@@ -75,6 +76,7 @@ export const registerTrainSeq2seq: Register = (program, io, setExit) => {
     .option('--no-bidirectional', 'one-directional encoder')
     .option('--max-source <n>', `source tokens read (default ${s.maxSourceLen} summarize, ${d.maxSourceLen} dialogue)`, integer)
     .option('--max-target <n>', `target tokens (default ${s.maxTargetLen} summarize, ${d.maxTargetLen} dialogue)`, integer)
+    .option('--length-buckets', 'batches of pairs of similar length: less padding, a less steady loss (default: random batches)')
     .option('--batch <n>', `pairs per step (default ${s.batch} summarize, ${d.batch} dialogue)`, integer)
     .option('--lr <x>', `peak learning rate (default ${s.lr})`, number)
     .option('--warmup <n>', `warm-up steps (default ${s.warmupSteps})`, integer)
@@ -112,6 +114,7 @@ async function createSeq2seqRun(store: Store, o: Seq2seqCliOptions): Promise<num
     copy: o.copy,
     coverage: o.coverage,
     coverageWeight: o.coverageWeight,
+    lengthBuckets: o.lengthBuckets,
     dropout: o.dropout,
     maxSourceLen: o.maxSource,
     maxTargetLen: o.maxTarget,

@@ -68,7 +68,8 @@ const trainingShape = {
   evalMaxTokens: intIn(1, 1_000_000_000).optional(),
   /** Stop after this many validations in a row without improvement (0: never). */
   patience: intIn(0, 10_000).optional(),
-  /** Diverged when a step's loss passes this multiple of the best smoothed loss (0: no such check). */
+  /** Diverged when the smoothed loss rises past this multiple of its best and at least a nat above it — a
+   * sustained rise, not a spike (0: no such check); NaN/Inf always is. */
   divergenceFactor: z.number().min(0).max(1e6).optional(),
   /** Generate a sample every this many steps (0: never). */
   sampleEvery: intIn(0, 10_000_000).optional(),
@@ -133,6 +134,8 @@ const seq2seqModelShape = {
   luongScore: z.enum(['general', 'dot']).optional(),
   /** λ of the coverage loss. */
   coverageWeight: z.number().min(0).max(100).optional(),
+  /** Batches of pairs of similar source length (less padding) instead of random batches. */
+  lengthBuckets: z.boolean().optional(),
 };
 
 /** Where sentence pairs come from: a pairs file (TSV/JSONL, with an optional validation file) or pairs mined from a corpus. */

@@ -6,10 +6,12 @@
  *    lead-1 and lead-3 (a first line that looks like a headline is skipped), and `leadMatched`: the article's
  *    first words, as many (whitespace-separated) as the model's summary of that article has, so that the model
  *    is also compared with the lead at its own length (ROUGE F1 rewards length on long references);
- *  - dialogue: corpus BLEU (sacrebleu, 13a) of the replies and of echoing the message back;
+ *  - dialogue: corpus BLEU (sacrebleu, 13a, exp smoothing) of order 4 and of orders 1 and 2 (BLEU-1/2), and
+ *    distinct-1/2 of the replies, and the same for two baselines: echoing the message back, and the most
+ *    frequent reply among the evaluated pairs' references (given to every message: the generic-reply floor);
  *  - both: the model's perplexity on the references (teacher forcing, `</s>` counted).
  */
-import { type RougeScores, corpusBleu, corpusRouge, leadK, leadSentences } from '../../eval/index.js';
+import { type RougeScores, corpusBleu, corpusRouge, distinctN, leadK, leadSentences } from '../../eval/index.js';
 import { makeBatch } from '../../model/seq2seq/batch.js';
 import type { EncodedPair } from '../../model/seq2seq/codec.js';
 import type { Pair } from '../../text/pairs/index.js';
@@ -34,12 +36,21 @@ export interface Seq2seqEvalReport {
   perplexity: number;
   meanNll: number;
   referenceTokens: number;
-  model: { rouge?: RougeFigures; bleu?: number; meanLength: number };
-  baselines: Record<string, { rouge?: RougeFigures; bleu?: number }>;
+  model: { rouge?: RougeFigures; bleu?: number; dialogue?: DialogueFigures; meanLength: number };
+  baselines: Record<string, { rouge?: RougeFigures; bleu?: number; dialogue?: DialogueFigures; reply?: string }>;
   decoding: SearchOptions;
   seconds: number;
   /** A few (source, reference, output) triples. */
   examples: { source: string; reference: string; output: string }[];
+}
+
+/** Corpus BLEU of orders 1, 2 and 4 (sacrebleu 13a, `exp` smoothing) and distinct-1/2, all on a 0–1 or 0–100 scale as named. */
+export interface DialogueFigures {
+  bleu1: number;
+  bleu2: number;
+  bleu4: number;
+  distinct1: number;
+  distinct2: number;
 }
 
 export interface EvaluateOptions {
@@ -116,11 +127,33 @@ export function evaluateSeq2seq(handle: Seq2seqHandle, pairs: readonly Pair[], o
     }
     report.baselines['leadMatched'] = { rouge: rouge(references, used.map((p, i) => leadWords(p.source, wordCount(outputs[i]!), { skipHeadline: hasHeadline(p.source) }))) };
   } else {
-    report.model.bleu = corpusBleu(outputs, references).score;
-    report.baselines['echo'] = { bleu: corpusBleu(used.map((p) => p.source), references).score };
+    report.model.dialogue = dialogueFigures(outputs, references);
+    report.model.bleu = report.model.dialogue.bleu4;
+    const echo = dialogueFigures(used.map((p) => p.source), references);
+    report.baselines['echo'] = { bleu: echo.bleu4, dialogue: echo };
+    const reply = mostFrequent(references);
+    const frequent = dialogueFigures(references.map(() => reply), references);
+    report.baselines['mostFrequent'] = { bleu: frequent.bleu4, dialogue: frequent, reply };
   }
   report.seconds = (performance.now() - started) / 1000;
   return report;
+}
+
+function dialogueFigures(outputs: string[], references: string[]): DialogueFigures {
+  const bleu = (order: number) => corpusBleu(outputs, references, { maxNgramOrder: order, smoothMethod: 'exp' }).score;
+  return { bleu1: bleu(1), bleu2: bleu(2), bleu4: bleu(4), distinct1: distinctN(outputs, 1), distinct2: distinctN(outputs, 2) };
+}
+
+/** The most frequent text (the first of the most frequent, in order of appearance). */
+function mostFrequent(texts: string[]): string {
+  const counts = new Map<string, number>();
+  let best = texts[0] ?? '';
+  for (const t of texts) {
+    const c = (counts.get(t) ?? 0) + 1;
+    counts.set(t, c);
+    if (c > (counts.get(best) ?? 0)) best = t;
+  }
+  return best;
 }
 
 function rouge(targets: string[], predictions: string[]): RougeFigures {

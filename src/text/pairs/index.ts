@@ -9,3 +9,4 @@ export * from './prepare.js';
 export * from './mine.js';
 export { splitSentences, sentences } from '../sentences.js';
 export type { Sentence, SplitOptions } from '../sentences.js';
+export * from './reverse.js';

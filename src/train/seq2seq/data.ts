@@ -1,8 +1,8 @@
 /**
  * Training data for seq2seq runs: pairs from a JSONL/TSV file (src/text/pairs reads and refuses it), from a
  * separate validation file, or given directly (pairs mined from a writer's documents, passed by the service);
- * the validation split by a hash of each pair's id when no validation file is given; and length-bucketed,
- * shuffled batches whose order depends only on (seed, epoch), so a resumed run draws the same batches.
+ * the validation split by a hash of each pair's id when no validation file is given; and shuffled batches
+ * (random, or length-bucketed) whose order depends only on (seed, epoch), so a resumed run draws the same batches.
  */
 import { createHash } from 'node:crypto';
 import path from 'node:path';
@@ -79,9 +79,11 @@ export interface BatcherState {
 }
 
 /**
- * Batches of similar source length: each epoch shuffles the examples, sorts pools of 32 batches by length,
- * cuts them into batches and shuffles the batches. Padding then costs little, and the order is a function of
- * (seed, epoch) only.
+ * Each epoch shuffles the examples and cuts them into batches; the order is a function of (seed, epoch) only.
+ * Random batches (the default) mix lengths as the data does. With `lengthBuckets`, pools of 32 batches are
+ * sorted by length before they are cut and the batches shuffled: less padding, but now and then a batch of
+ * only the longest pairs, whose loss and gradient jump (that made the loss spikes of the reverse task:
+ * docs/performance.md, "Training that survives").
  */
 export class BucketBatcher {
   private plan: number[][] = [];
@@ -93,6 +95,7 @@ export class BucketBatcher {
     private readonly batch: number,
     private readonly seed: number,
     state: BatcherState = { epoch: 0, index: 0 },
+    private readonly lengthBuckets = false,
   ) {
     if (examples.length === 0) throw new Error('no training pairs');
     this.position = { ...state };
@@ -123,11 +126,11 @@ export class BucketBatcher {
       Array.from(this.examples.keys()),
       rng,
     );
-    const pool = this.batch * 32;
+    const pool = this.lengthBuckets ? this.batch * 32 : order.length;
     const batches: number[][] = [];
     for (let start = 0; start < order.length; start += pool) {
       const part = order.slice(start, start + pool);
-      part.sort((a, b) => this.examples[a]!.source.ids.length - this.examples[b]!.source.ids.length || this.examples[a]!.target.length - this.examples[b]!.target.length);
+      if (this.lengthBuckets) part.sort((a, b) => this.examples[a]!.source.ids.length - this.examples[b]!.source.ids.length || this.examples[a]!.target.length - this.examples[b]!.target.length);
       for (let i = 0; i < part.length; i += this.batch) batches.push(part.slice(i, i + this.batch));
     }
     return shuffle(batches, rng);

@@ -1,5 +1,5 @@
 /**
- * The seq2seq model as a TrainingTask for the generic loop (../loop.ts): length-bucketed batches of
+ * The seq2seq model as a TrainingTask for the generic loop (../loop.ts): shuffled batches of
  * (source, target) pairs through the hand-written trainer (./step.ts), masked NLL on validation pairs, a
  * greedy decode of a validation source as the sample, and checkpoints holding everything a resume needs
  * (weights, Adam state, batcher position, loop state, the data's identity).
@@ -46,7 +46,7 @@ export class Seq2seqTrainingTask implements TrainingTask {
 
   constructor(private readonly o: Seq2seqTaskOptions) {
     const { config } = o;
-    this.batcher = new BucketBatcher(o.train, config.batch, config.seed, o.resume?.batcher);
+    this.batcher = new BucketBatcher(o.train, config.batch, config.seed, o.resume?.batcher, config.lengthBuckets);
     this.stepsPerEpoch = this.batcher.batchesPerEpoch;
     this.trainer = new Seq2seqTrainer(o.model, { lr: config.lr, clipNorm: config.clip, coverageWeight: config.coverageWeight, seed: config.seed });
     try {

@@ -10,6 +10,7 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { main } from '../../../src/cli/main.js';
 import { openStore } from '../../../src/store/index.js';
+import { distinctN } from '../../../src/eval/index.js';
 import { minePairs } from '../../../src/text/pairs/index.js';
 import { resolveSeq2seqConfig } from '../../../src/train/config.js';
 import { trainRun } from '../../../src/train/trainRun.js';
@@ -96,10 +97,16 @@ describe('seq2seq commands', () => {
     const again = await run('reply', '--model', out, 'Shall', 'we', 'eat', 'now?', '--json', '--seed', '3');
     expect(JSON.parse(again.out)).toEqual(reply);
     const e = await run('eval', '--model', out, '--pairs', dialogue, '--json');
-    const report = JSON.parse(e.out) as { task: string; model: { bleu: number }; baselines: { echo: { bleu: number } }; perplexity: number };
+    type Figures = { bleu1: number; bleu2: number; bleu4: number; distinct1: number; distinct2: number };
+    const report = JSON.parse(e.out) as { task: string; model: { bleu: number; dialogue: Figures }; baselines: { echo: { bleu: number; dialogue: Figures }; mostFrequent: { reply: string; dialogue: Figures } }; perplexity: number };
     expect(report.task).toBe('dialogue');
     expect(Number.isFinite(report.model.bleu)).toBe(true);
+    expect(report.model.dialogue.bleu4).toBe(report.model.bleu);
     expect(Number.isFinite(report.baselines.echo.bleu)).toBe(true);
+    // The most frequent reply, given to every message: one of the references, and one reply's n-grams only.
+    const references = (await fs.readFile(dialogue, 'utf8')).trim().split('\n').slice(1).map((l) => l.split('\t')[1]); // after the header
+    expect(references).toContain(report.baselines.mostFrequent.reply);
+    expect(report.baselines.mostFrequent.dialogue.distinct1).toBeCloseTo(distinctN([report.baselines.mostFrequent.reply], 1) / references.length, 12);
     expect(report.perplexity).toBeGreaterThan(1);
 
     const bad = await run('train', 'seq2seq', '--pairs', path.join(fixtures, 'pairs', 'malformed.jsonl'), '--steps', '2', '--backend', 'wasm');

@@ -110,12 +110,13 @@ describe('longhand train', () => {
     }
   });
 
-  it('exits 1 when training diverges, naming the step', async () => {
-    const { code, io, lines } = await run(['train', 'lm', '--text', TEXT, ...TINY, '--hidden', '64', '--embed', '32', '--steps', '60', '--lr', '1', '--clip', '0', '--warmup', '0', '--json']);
-    expect(code).toBe(1);
-    expect(lines().at(-1)).toMatchObject({ type: 'result', status: 'failed' });
-    expect(String(lines().at(-1)!.error)).toMatch(/^diverged at step \d+: /);
-    expect(io.stderr()).toBe('');
+  it('recovers from a divergence at half the learning rate and says so (a second one fails the run: test/unit/train/rollback.test.ts)', async () => {
+    const { code, lines } = await run(['train', 'lm', '--text', TEXT, ...TINY, '--hidden', '64', '--embed', '32', '--steps', '60', '--lr', '1', '--clip', '0', '--warmup', '0', '--json']);
+    expect(code).toBe(0);
+    const back = lines().filter((l) => l.type === 'rolledBack');
+    expect(back).toMatchObject([{ lrScale: 0.5, reason: expect.stringMatching(/^diverged at step \d+: /) }]);
+    expect(lines().at(-1)).toMatchObject({ type: 'result', status: 'finished', step: 60 });
+    expect(lines().at(-1)!.warnings).toEqual([expect.stringMatching(/^diverged at step \d+: .*; went back to .* learning rate × 0.5$/)]);
   });
 
   it('Ctrl-C cancels (exit 130), SIGTERM interrupts (exit 143) and --resume finishes the run', async () => {

@@ -1,4 +1,4 @@
-/** Seq2seq training data: the validation split, length-bucketed batches that resume exactly, settings. */
+/** Seq2seq training data: the validation split, random and length-bucketed batches that resume exactly, settings. */
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
@@ -21,9 +21,9 @@ describe('seq2seq training data', () => {
     await expect(loadPairs({ kind: 'pairs', label: 'none', pairs: [] }, 0)).rejects.toThrow(/no pairs/);
   });
 
-  it('batches similar lengths together, covers every pair once per epoch and resumes exactly', () => {
+  it.each([true, false])('batches (length buckets: %s) cover every pair once per epoch and resume exactly', (buckets) => {
     const examples = reversePairs(100, 2, 30, 5, 3);
-    const batcher = new BucketBatcher(examples, 8, 42);
+    const batcher = new BucketBatcher(examples, 8, 42, undefined, buckets);
     expect(batcher.batchesPerEpoch).toBe(13);
     const seen: number[] = [];
     let spread = 0;
@@ -34,10 +34,12 @@ describe('seq2seq training data', () => {
       spread = Math.max(spread, Math.max(...lengths) - Math.min(...lengths));
     }
     expect(new Set(seen).size).toBe(100);
-    expect(spread).toBeLessThan(10);
+    // Buckets hold similar lengths; random batches mix them as the data does (lengths 2–30).
+    if (buckets) expect(spread).toBeLessThan(10);
+    else expect(spread).toBeGreaterThan(20);
     const state = batcher.state;
     const next = batcher.next();
-    expect(new BucketBatcher(examples, 8, 42, state).next()).toEqual(next);
+    expect(new BucketBatcher(examples, 8, 42, state, buckets).next()).toEqual(next);
     expect(state.epoch).toBe(0);
     expect(batcher.state).toEqual({ epoch: 1, index: 1 });
   });

@@ -64,11 +64,20 @@ describe('the training job', () => {
     expect(steps[0]).toBe(13);
   });
 
-  it('ends diverged with the reason, and fails with a one-line reason on text it cannot train on', async () => {
+  it('recovers from a divergence at a lower learning rate, and fails with a one-line reason on text it cannot train on', async () => {
     await useBackend('cpu');
-    const diverged = await runTrainingJob(spec({ lr: 1, clip: 0, warmupSteps: 0, hidden: 64, embed: 32, budget: { steps: 60 } }), {});
-    expect(diverged.outcome).toBe('diverged');
-    expect(diverged.reason).toMatch(/^diverged at step \d+: the smoothed loss rose to/);
+    const events = collect();
+    const recovered = await runTrainingJob(spec({ lr: 1, clip: 0, warmupSteps: 0, hidden: 64, embed: 32, budget: { steps: 60 } }), events);
+    // lr 1 diverges; the job goes back to its last good checkpoint and finishes at 0.5 (a second divergence would
+    // end the run: test/unit/train/rollback.test.ts).
+    expect(recovered).toMatchObject({ outcome: 'completed', step: 60 });
+    const back = events.events.filter((e) => e.type === 'rolledBack');
+    expect(back).toMatchObject([{ lrScale: 0.5 }]);
+    expect(recovered.warnings).toEqual([expect.stringMatching(/^diverged at step \d+: the smoothed loss rose to .*; went back to .* and went on with the learning rate × 0.5$/)]);
+    const lrs = (from: number, to?: number) => events.events.slice(from, to).flatMap((e) => (e.type === 'metrics' ? e.points.filter((p) => p.name === 'lr').map((p) => p.value) : []));
+    const at = events.events.indexOf(back[0]!);
+    expect(Math.max(...lrs(0, at))).toBe(1);
+    expect(Math.max(...lrs(at))).toBeLessThanOrEqual(0.5);
     const empty = await runTrainingJob({ ...spec({}), text: { kind: 'documents', documents: ['  '] } }, {});
     expect(empty).toMatchObject({ outcome: 'failed', reason: 'the training text is empty' });
     expect(empty.resumable).toBeUndefined();
