@@ -17,4 +17,5 @@ export * from './schemas/documents.js';
 export * from './schemas/runs.js';
 export * from './schemas/checkpoints.js';
 export * from './schemas/generate.js';
+export * from './schemas/decoding.js';
 export * from './schemas/system.js';

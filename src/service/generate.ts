@@ -44,7 +44,7 @@ export function generateHandlers(ctx: ServiceContext, settings: SettingsService)
       const { id, checkpoint } = resolve('summarizer', modelId, 'seq2seq');
       const output = await ctx.worker.call(
         'summarize',
-        { checkpoint, request: { text, beam, lengthPenalty, minLength, maxLength } },
+        { checkpoint, request: { text, beam, lengthPenalty, minLength, ...(maxLength !== undefined ? { maxLength } : {}) } },
         { signal, onEvent: (e) => emitToken(e.text) },
       );
       return { modelId: id, ...output };

@@ -2,7 +2,7 @@
  * A conversation with a dialogue model: messages, the reply streaming in token by token, regenerate the last
  * reply, clear. Only finished turns are sent back as history.
  */
-import { isCancelled, LIMITS, type ApiClient, type ChatTurn } from '../lib/api.js';
+import { isCancelled, LIMITS, REPLY_DECODING, type ApiClient, type ChatTurn } from '../lib/api.js';
 import { errorText } from '../lib/format.js';
 
 export interface ChatMessage {
@@ -15,7 +15,7 @@ export interface ChatMessage {
 export class DialogueModel {
   messages = $state<ChatMessage[]>([]);
   input = $state('');
-  temperature = $state(0.8);
+  temperature = $state<number>(REPLY_DECODING.temperature);
   busy = $state(false);
   error = $state<string | null>(null);
   canRegenerate = $derived(!this.busy && this.messages.at(-1)?.role === 'model' && this.messages.some((m) => m.role === 'user'));

@@ -2,7 +2,7 @@
  * The summarizer: a source (pasted text, a draft, or the editor's selection), beam settings, the result with its
  * attention matrix, and which summary token is under the pointer (to highlight what it attended to).
  */
-import { isCancelled, type ApiClient, type DraftSummary, type SummarizeResult } from '../lib/api.js';
+import { isCancelled, SUMMARY_DECODING, type ApiClient, type DraftSummary, type SummarizeResult } from '../lib/api.js';
 import { errorText } from '../lib/format.js';
 
 export type SummarySource = 'paste' | 'draft' | 'selection';
@@ -17,10 +17,11 @@ export class SummarizerModel {
   pasted = $state('');
   draftId = $state<number | null>(null);
   drafts = $state<DraftSummary[]>([]);
-  beam = $state(4);
-  lengthPenalty = $state(1);
-  minLength = $state(0);
-  maxLength = $state(60);
+  beam = $state<number>(SUMMARY_DECODING.beam);
+  lengthPenalty = $state<number>(SUMMARY_DECODING.lengthPenalty);
+  minLength = $state<number>(SUMMARY_DECODING.minLength);
+  /** null (the field left empty): as long as the model's training summaries. */
+  maxLength = $state<number | null>(null);
   result = $state.raw<SummarizeResult | null>(null);
   busy = $state(false);
   error = $state<string | null>(null);
@@ -71,7 +72,7 @@ export class SummarizerModel {
         return;
       }
       const result = await this.#api.generate.summarize(
-        { text, beam: this.beam, lengthPenalty: this.lengthPenalty, minLength: this.minLength, maxLength: this.maxLength },
+        { text, beam: this.beam, lengthPenalty: this.lengthPenalty, minLength: this.minLength, ...(this.maxLength !== null && Number.isFinite(this.maxLength) ? { maxLength: this.maxLength } : {}) },
         { signal: controller.signal },
       );
       this.result = result;

@@ -3,10 +3,12 @@
  * pairs with the baseline in the same report: ROUGE-1/2/L/Lsum F1 of the summaries and of lead-1/lead-3 and the
  * lead cut to the length of each summary (`lead =length`), or
  * BLEU of the replies and of echoing the message; perplexity of the references either way. The task defaults
- * to the one the model was trained for. Decoding: beam 4 (summaries) or greedy (replies), trigram blocking for
- * summaries, and `--min-length`/`--max-length`/`--length-penalty` as `longhand summarize` takes them.
+ * to the one the model was trained for. Decoding: as the Summarizer and Dialogue panes decode
+ * (src/contract/schemas/decoding.ts), with the flags of `longhand summarize` and `longhand reply` to try others
+ * (replies are sampled with seed 0, so a report is reproducible).
  */
 import type { Command } from 'commander';
+import { REPLY_DECODING, SUMMARY_DECODING } from '../../contract/schemas/decoding.js';
 import type { Seq2seqEvalReport } from '../../generate/seq2seq/evaluate.js';
 import { useBackend } from '../compute.js';
 import { toCliError } from '../errors.js';
@@ -22,6 +24,9 @@ interface EvalCliOptions {
   minLength?: number;
   maxLength?: number;
   lengthPenalty?: number;
+  temperature?: number;
+  topK?: number;
+  blockNgram?: number;
   limit?: number;
   json?: boolean;
 }
@@ -33,10 +38,13 @@ export const registerEval: Register = (program: Command, io: CliIo, setExit) => 
     .requiredOption('--model <dir|run>', 'seq2seq checkpoint directory, or a training run id (its best checkpoint)')
     .requiredOption('--pairs <file>', 'JSONL or TSV pairs (source → reference)')
     .option('--task <task>', 'summarize or dialogue (default: what the model was trained for)')
-    .option('--beam <n>', 'beam width (default 4 for summaries, greedy for replies)', (v) => int(v))
-    .option('--min-length <n>', 'minimum output tokens (default 0)', (v) => int(v, 0))
+    .option('--beam <n>', `beam width (default ${SUMMARY_DECODING.beam} for summaries; ${REPLY_DECODING.beam} for replies when --temperature is 0)`, (v) => int(v))
+    .option('--min-length <n>', `minimum summary tokens (default ${SUMMARY_DECODING.minLength})`, (v) => int(v, 0))
     .option('--max-length <n>', "maximum output tokens (default: the model's target length)", (v) => int(v))
-    .option('--length-penalty <a>', "Wu et al.'s length penalty α for beam search (0: none) (default 1)", nonNegative)
+    .option('--length-penalty <a>', `Wu et al.'s length penalty α for beam search (0: none) (default ${SUMMARY_DECODING.lengthPenalty})`, nonNegative)
+    .option('--temperature <t>', `replies: sampling temperature, 0 for beam search (default ${REPLY_DECODING.temperature})`, nonNegative)
+    .option('--top-k <k>', `replies: sample among the k most likely tokens, 0 all (default ${REPLY_DECODING.topK})`, (v) => int(v, 0))
+    .option('--block-ngram <n>', `never repeat an n-gram, 0 off (default ${SUMMARY_DECODING.blockNgram} summaries, ${REPLY_DECODING.blockNgram} replies)`, (v) => int(v, 0))
     .option('--limit <n>', 'evaluate only the first n pairs', (v) => int(v))
     .option('--json', 'print one JSON object')
     .action(async (o: EvalCliOptions) => {
@@ -48,19 +56,17 @@ export const registerEval: Register = (program: Command, io: CliIo, setExit) => 
       if (o.limit !== undefined) pairs = pairs.slice(0, o.limit);
       await useBackend('auto', io);
       const { evaluateSeq2seq } = await import('../../generate/seq2seq/evaluate.js');
+      const { replySearch, summarySearch } = await import('../../generate/seq2seq/index.js');
       await withSeq2seqModel(o.model, io, async (handle) => {
         const task = o.task ?? handle.task ?? 'summarize';
-        const beam = o.beam ?? (task === 'summarize' ? 4 : 1);
         const report = (() => {
           try {
             return evaluateSeq2seq(handle, pairs, {
               task,
-              decoding: {
-                ...(beam > 1 ? { strategy: 'beam', beam, lengthPenalty: o.lengthPenalty ?? 1 } : { strategy: 'greedy' }),
-                blockNgram: task === 'summarize' ? 3 : 0,
-                ...(o.minLength !== undefined ? { minLength: o.minLength } : {}),
-                ...(o.maxLength !== undefined ? { maxLength: o.maxLength } : {}),
-              },
+              decoding:
+                task === 'summarize'
+                  ? summarySearch({ beam: o.beam, lengthPenalty: o.lengthPenalty, minLength: o.minLength, maxLength: o.maxLength, blockNgram: o.blockNgram })
+                  : replySearch({ temperature: o.temperature, topK: o.topK, beam: o.beam, lengthPenalty: o.lengthPenalty, maxTokens: o.maxLength, blockNgram: o.blockNgram }),
             });
           } catch (error) {
             throw toCliError(error);

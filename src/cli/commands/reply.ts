@@ -1,9 +1,10 @@
 /**
- * `longhand reply --model DIR|RUN TEXT [--json]`: a dialogue reply from a seq2seq model. Sampling at
- * temperature 0.8 with seed 0 by default (the same message gives the same reply); `--temperature 0` decodes
- * with beam search. --json adds the tokens and the attention matrix.
+ * `longhand reply --model DIR|RUN TEXT [--json]`: a dialogue reply from a seq2seq model, decoded as the
+ * Dialogue pane decodes (REPLY_DECODING), with seed 0 (the same message gives the same reply); `--temperature 0`
+ * decodes with beam search. --json adds the tokens and the attention matrix.
  */
 import type { Command } from 'commander';
+import { REPLY_DECODING } from '../../contract/schemas/decoding.js';
 import { useBackend } from '../compute.js';
 import { toCliError } from '../errors.js';
 import { CliError, type CliIo, type Register } from '../io.js';
@@ -16,6 +17,7 @@ interface ReplyCliOptions {
   seed: number;
   topK: number;
   beam: number;
+  blockNgram: number;
   maxTokens?: number;
   json?: boolean;
 }
@@ -26,10 +28,11 @@ export const registerReply: Register = (program: Command, io: CliIo, setExit) =>
     .description('Reply to a message with a trained seq2seq dialogue model.')
     .argument('<text...>', 'the message')
     .requiredOption('--model <dir|run>', 'seq2seq checkpoint directory, or a training run id (its best checkpoint)')
-    .option('--temperature <t>', 'sampling temperature; 0 decodes with beam search', nonNegative, 0.8)
+    .option('--temperature <t>', 'sampling temperature; 0 decodes with beam search', nonNegative, REPLY_DECODING.temperature)
     .option('--seed <n>', 'sampling seed', (v) => int(v, 0), 0)
-    .option('--top-k <k>', 'sample among the k most likely tokens (0: all)', (v) => int(v, 0), 0)
-    .option('--beam <n>', 'beam width when --temperature is 0', (v) => int(v), 4)
+    .option('--top-k <k>', 'sample among the k most likely tokens (0: all)', (v) => int(v, 0), REPLY_DECODING.topK)
+    .option('--beam <n>', 'beam width when --temperature is 0', (v) => int(v), REPLY_DECODING.beam)
+    .option('--block-ngram <n>', 'never repeat an n-gram within the reply (0: off)', (v) => int(v, 0), REPLY_DECODING.blockNgram)
     .option('--max-tokens <n>', "longest reply in tokens (default: the model's target length)", (v) => int(v))
     .option('--json', 'print one JSON object with tokens and attention')
     .action(async (words: string[], o: ReplyCliOptions) => {
@@ -45,6 +48,7 @@ export const registerReply: Register = (program: Command, io: CliIo, setExit) =>
               seed: o.seed,
               topK: o.topK,
               beam: o.beam,
+              blockNgram: o.blockNgram,
               ...(o.maxTokens !== undefined ? { maxTokens: o.maxTokens } : {}),
             });
           } catch (error) {

@@ -4,6 +4,7 @@
  * the attention matrix (attention[i][j]: weight of source token j for summary token i), as the summarizer
  * pane draws it.
  */
+import { SUMMARY_DECODING } from '../../contract/schemas/decoding.js';
 import type { Command } from 'commander';
 import { useBackend } from '../compute.js';
 import { toCliError } from '../errors.js';
@@ -30,12 +31,12 @@ export const registerSummarize: Register = (program: Command, io: CliIo, setExit
     .description('Summarize a text with a trained seq2seq model.')
     .requiredOption('--model <dir|run>', 'seq2seq checkpoint directory, or a training run id (its best checkpoint)')
     .requiredOption('--input <file>', 'the text to summarize; - reads standard input')
-    .option('--beam <n>', 'beam width; 1 is greedy', (v) => int(v), 4)
+    .option('--beam <n>', 'beam width; 1 is greedy', (v) => int(v), SUMMARY_DECODING.beam)
     .option('--min-length <n>', 'minimum summary tokens', (v) => int(v, 0))
     .option('--max-length <n>', "maximum summary tokens (default: the model's target length)", (v) => int(v))
-    .option('--length-penalty <a>', "Wu et al.'s length penalty α (0: none)", nonNegative, 1)
+    .option('--length-penalty <a>', "Wu et al.'s length penalty α (0: none)", nonNegative, SUMMARY_DECODING.lengthPenalty)
     .option('--coverage-penalty <b>', "Wu et al.'s coverage penalty β (0: none)", nonNegative, 0)
-    .option('--block-ngram <n>', 'never repeat an n-gram (0: off)', (v) => int(v, 0), 3)
+    .option('--block-ngram <n>', 'never repeat an n-gram (0: off)', (v) => int(v, 0), SUMMARY_DECODING.blockNgram)
     .option('--json', 'print one JSON object with tokens and attention')
     .action(async (o: SummarizeCliOptions) => {
       const text = await readInput(o.input);

@@ -5,6 +5,7 @@
  * token (≤ 0; higher is more likely).
  */
 import { z } from 'zod';
+import { REPLY_DECODING, SUMMARY_DECODING } from './decoding.js';
 import { Id, LIMITS, intIn, text } from './primitives.js';
 
 const Temperature = z.number().min(0).max(2);
@@ -28,15 +29,16 @@ export const Completion = z.object({
 });
 export const GenerateCompleteOutput = Completion.extend({ modelId: Id });
 
-const minNotOverMax = (v: { minLength: number; maxLength: number }) => v.minLength <= v.maxLength;
+const minNotOverMax = (v: { minLength: number; maxLength?: number | undefined }) => v.maxLength === undefined || v.minLength <= v.maxLength;
 const minNotOverMaxError = { message: 'minimum length must not exceed maximum length', path: ['minLength'] };
 
 const summarizeShape = {
   text: text(LIMITS.summarizeChars).refine((s) => s.trim().length > 0, 'give some text to summarize'),
-  beam: intIn(1, 16).default(4),
-  lengthPenalty: z.number().min(0).max(3).default(1),
-  minLength: intIn(0, 1000).default(0),
-  maxLength: intIn(1, 1000).default(80),
+  beam: intIn(1, 16).default(SUMMARY_DECODING.beam),
+  lengthPenalty: z.number().min(0).max(3).default(SUMMARY_DECODING.lengthPenalty),
+  minLength: intIn(0, 1000).default(SUMMARY_DECODING.minLength),
+  /** Omitted: as long as the model's training summaries (its target length). */
+  maxLength: intIn(1, 1000).optional(),
 };
 export const SummarizeRequest = z.strictObject(summarizeShape).refine(minNotOverMax, minNotOverMaxError);
 export const GenerateSummarizeInput = z.strictObject({ ...summarizeShape, modelId: Id.optional() }).refine(minNotOverMax, minNotOverMaxError);
@@ -66,8 +68,8 @@ export const ReplyRequest = z.strictObject({
   /** Earlier turns, oldest first. */
   history: z.array(ChatTurn).max(LIMITS.history).default([]),
   message: text(LIMITS.message).refine((s) => s.trim().length > 0, 'write a message'),
-  temperature: Temperature.default(0.8),
-  maxTokens: intIn(1, 400).default(60),
+  temperature: Temperature.default(REPLY_DECODING.temperature),
+  maxTokens: intIn(1, 400).default(REPLY_DECODING.maxTokens),
 });
 export const GenerateReplyInput = ReplyRequest.extend({ modelId: Id.optional() });
 

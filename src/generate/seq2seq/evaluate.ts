@@ -15,7 +15,7 @@ import { type RougeScores, corpusBleu, corpusRouge, distinctN, leadK, leadSenten
 import { makeBatch } from '../../model/seq2seq/batch.js';
 import type { EncodedPair } from '../../model/seq2seq/codec.js';
 import type { Pair } from '../../text/pairs/index.js';
-import { type Seq2seqHandle, generateFrom } from './index.js';
+import { type Seq2seqHandle, generateFrom, replySearch, summarySearch } from './index.js';
 import type { SearchOptions } from './search.js';
 
 export interface RougeFigures {
@@ -68,7 +68,7 @@ export function evaluateSeq2seq(handle: Seq2seqHandle, pairs: readonly Pair[], o
   const { model, codec } = handle;
   const config = model.config;
   const decoding: SearchOptions =
-    options.decoding ?? (task === 'summarize' ? { strategy: 'beam', beam: 4, lengthPenalty: 1, blockNgram: 3 } : { strategy: 'greedy' });
+    options.decoding ?? (task === 'summarize' ? summarySearch() : replySearch());
   const used: Pair[] = [];
   const encoded: EncodedPair[] = [];
   let skipped = 0;

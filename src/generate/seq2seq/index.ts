@@ -7,6 +7,7 @@
  *   const r = reply(model, message, { temperature: 0.8, seed: 1 });
  *   model.dispose();
  */
+import { REPLY_DECODING, SUMMARY_DECODING } from '../../contract/schemas/decoding.js';
 import type { EncodedSource, Seq2seqCodec } from '../../model/seq2seq/codec.js';
 import { type LoadedSeq2seqCheckpoint, type Seq2seqTask, loadSeq2seqCheckpoint } from '../../model/seq2seq/checkpoint.js';
 import { Seq2seqModel } from '../../model/seq2seq/model.js';
@@ -87,18 +88,33 @@ export function generateFrom(handle: Seq2seqHandle, source: EncodedSource, optio
   };
 }
 
+/** Unset (or undefined) fields take SUMMARY_DECODING's values (src/contract/schemas/decoding.ts). */
 export interface SummarizeOptions {
-  /** Beam width; 1 is greedy. Default 4. */
-  beam?: number;
-  /** Wu et al.'s α. Default 1. */
-  lengthPenalty?: number;
+  /** Beam width; 1 is greedy. */
+  beam?: number | undefined;
+  /** Wu et al.'s α. */
+  lengthPenalty?: number | undefined;
   /** Wu et al.'s β. Default 0 (0.2 is a common choice with a coverage model). */
-  coveragePenalty?: number;
-  minLength?: number;
+  coveragePenalty?: number | undefined;
+  minLength?: number | undefined;
   /** Default: the model's maxTargetLen. */
-  maxLength?: number;
-  /** Default 3: a summary never repeats a trigram. */
-  blockNgram?: number;
+  maxLength?: number | undefined;
+  /** No repeated n-grams of this length. */
+  blockNgram?: number | undefined;
+}
+
+/** The search a summary is decoded with. */
+export function summarySearch(options: SummarizeOptions = {}): SearchOptions {
+  const beam = options.beam ?? SUMMARY_DECODING.beam;
+  return {
+    strategy: beam > 1 ? 'beam' : 'greedy',
+    beam,
+    lengthPenalty: options.lengthPenalty ?? SUMMARY_DECODING.lengthPenalty,
+    coveragePenalty: options.coveragePenalty ?? 0,
+    minLength: options.minLength ?? SUMMARY_DECODING.minLength,
+    ...(options.maxLength !== undefined ? { maxLength: options.maxLength } : {}),
+    blockNgram: options.blockNgram ?? SUMMARY_DECODING.blockNgram,
+  };
 }
 
 /** The shape of the contract's GenerateSummarizeOutput (without modelId). */
@@ -112,32 +128,39 @@ export interface SummarizeResult {
 }
 
 export function summarize(handle: Seq2seqHandle, text: string, options: SummarizeOptions = {}): SummarizeResult {
-  const beam = options.beam ?? 4;
-  const out = generate(handle, text, {
-    strategy: beam > 1 ? 'beam' : 'greedy',
-    beam,
-    lengthPenalty: options.lengthPenalty ?? 1,
-    coveragePenalty: options.coveragePenalty ?? 0,
-    minLength: options.minLength ?? 0,
-    ...(options.maxLength !== undefined ? { maxLength: options.maxLength } : {}),
-    blockNgram: options.blockNgram ?? 3,
-  });
+  const out = generate(handle, text, summarySearch(options));
   return { summary: out.text, sourceTokens: out.sourceTokens, summaryTokens: out.tokens, attention: out.attention, score: out.score, truncated: out.truncated };
 }
 
+/** Unset (or undefined) fields take REPLY_DECODING's values (src/contract/schemas/decoding.ts). */
 export interface ReplyOptions {
-  /** 0 decodes deterministically (beam search, or greedy with beam 1); above 0 samples. Default 0.8. */
-  temperature?: number;
+  /** 0 decodes deterministically (beam search, or greedy with beam 1); above 0 samples. */
+  temperature?: number | undefined;
   /** Sampling seed (the same seed and message give the same reply). Default 0. */
-  seed?: number;
-  /** Sample among the k most likely tokens (0: all). Default 0. */
-  topK?: number;
-  /** Beam width when temperature is 0. Default 4. */
-  beam?: number;
+  seed?: number | undefined;
+  /** Sample among the k most likely tokens (0: all). */
+  topK?: number | undefined;
+  /** Beam width when temperature is 0. */
+  beam?: number | undefined;
+  /** Wu et al.'s α for beam search. Default 1. */
+  lengthPenalty?: number | undefined;
   /** Default: the model's maxTargetLen. */
-  maxTokens?: number;
-  /** Default 0 (off). */
-  blockNgram?: number;
+  maxTokens?: number | undefined;
+  /** No repeated n-grams of this length (0: off). */
+  blockNgram?: number | undefined;
+}
+
+/** The search a reply is decoded with. */
+export function replySearch(options: ReplyOptions = {}): SearchOptions {
+  const temperature = options.temperature ?? REPLY_DECODING.temperature;
+  const beam = options.beam ?? REPLY_DECODING.beam;
+  const common = {
+    ...(options.maxTokens !== undefined ? { maxLength: options.maxTokens } : {}),
+    blockNgram: options.blockNgram ?? REPLY_DECODING.blockNgram,
+  };
+  return temperature > 0
+    ? { strategy: 'sample', temperature, seed: options.seed ?? 0, topK: options.topK ?? REPLY_DECODING.topK, ...common }
+    : { strategy: beam > 1 ? 'beam' : 'greedy', beam, lengthPenalty: options.lengthPenalty ?? 1, ...common };
 }
 
 export interface ReplyResult {
@@ -154,17 +177,7 @@ export interface ReplyResult {
  * not part of the input.
  */
 export function reply(handle: Seq2seqHandle, message: string, options: ReplyOptions = {}): ReplyResult {
-  const temperature = options.temperature ?? 0.8;
-  const beam = options.beam ?? 4;
-  const common = {
-    ...(options.maxTokens !== undefined ? { maxLength: options.maxTokens } : {}),
-    blockNgram: options.blockNgram ?? 0,
-  };
-  const search: SearchOptions =
-    temperature > 0
-      ? { strategy: 'sample', temperature, seed: options.seed ?? 0, topK: options.topK ?? 0, ...common }
-      : { strategy: beam > 1 ? 'beam' : 'greedy', beam, lengthPenalty: 1, ...common };
-  const out = generate(handle, message, search);
+  const out = generate(handle, message, replySearch(options));
   return { reply: out.text, tokens: out.tokens, sourceTokens: out.sourceTokens, attention: out.attention, score: out.score, truncated: out.truncated };
 }
 

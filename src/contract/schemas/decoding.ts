@@ -1,0 +1,34 @@
+/**
+ * How summaries and replies are decoded when nobody says otherwise — the one set of defaults the Summarizer
+ * and Dialogue panes, `longhand summarize|reply|eval` and the core's summarize()/reply() all start from, so
+ * what `longhand eval` measures is what a writer gets. It lives in the contract because the renderer shows
+ * these values in its fields and may import nothing else of the core.
+ *
+ * Why these values: docs/performance.md ("BBC summarization", "The starter dialogue model") has the sweeps.
+ */
+
+export const SUMMARY_DECODING = {
+  /** Beam width; 1 is greedy. */
+  beam: 4,
+  /** Wu et al.'s length penalty α (0: none). */
+  lengthPenalty: 1,
+  /** Minimum summary tokens. */
+  minLength: 0,
+  /** A summary never repeats a trigram (beam search would otherwise loop on a sentence). */
+  blockNgram: 3,
+  // No maximum here: a summary may be as long as the summaries the model was trained on (its target length);
+  // a cap below that (the pane's old 60) cut summaries whose references average 170 words.
+} as const;
+
+export const REPLY_DECODING = {
+  /** 0 decodes deterministically (beam search, or greedy with beam 1); above 0 samples. */
+  temperature: 0.8,
+  /** Sample among the k most likely tokens (0: all). */
+  topK: 0,
+  /** Beam width when temperature is 0. */
+  beam: 4,
+  /** No repeated n-grams of this length within a reply (0: off). */
+  blockNgram: 0,
+  /** Reply tokens at most (the dialogue pane's request; the core's default is the model's target length). */
+  maxTokens: 60,
+} as const;
