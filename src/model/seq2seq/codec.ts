@@ -14,6 +14,7 @@
  */
 import { BpeTokenizer, CharTokenizer, type Tokenizer, type TokenizerLevel, UNK, WordTokenizer } from '../../text/tokenizers/index.js';
 import { wordPieces } from '../../text/tokenizers/pretokenize.js';
+import { plainTypography } from '../../text/typography.js';
 import type { SpecialIds } from './types.js';
 
 export const SEQ2SEQ_SPECIALS = ['<pad>', '<s>', '</s>', UNK] as const;
@@ -59,8 +60,12 @@ export class Seq2seqCodec {
     return { pad: 0, bos: 1, eos: 2, unk: 3 };
   }
 
-  /** The text's tokens as strings, the way this level cuts it. */
-  pieces(text: string, side: 'source' | 'target' = 'source'): string[] {
+  /**
+   * The text's tokens as strings, the way this level cuts it, in plain typography (straight quotes, em dash):
+   * novels mix ’ and ', and a word-level vocabulary would otherwise learn "don’t" and "don't" apart.
+   */
+  pieces(raw: string, side: 'source' | 'target' = 'source'): string[] {
+    const text = plainTypography(raw);
     switch (this.level) {
       case 'word':
         return wordPieces(text).filter((p) => p.trim() !== '');
@@ -174,7 +179,8 @@ export interface BuildCodecOptions {
 /** Learns the tokenizer(s) from training pairs. */
 export function buildCodec(pairs: readonly { source: string; target: string }[], options: BuildCodecOptions): Seq2seqCodec {
   const shared = options.shared ?? true;
-  const train = (texts: string[]): Tokenizer => {
+  const train = (raw: string[]): Tokenizer => {
+    const texts = raw.map(plainTypography);
     switch (options.level) {
       case 'word':
         return wordVocabulary(texts, options.vocabSize ?? DEFAULT_WORD_VOCAB_SEQ2SEQ, options.minFrequency ?? 1);
