@@ -1,22 +1,24 @@
 /**
- * First run: the starter corpus is in the library at once, the starter model is imported and chosen for the
- * editor shortly after, and neither comes back once the writer removes them.
+ * First run: the starter corpus is in the library at once, the starter models are imported and chosen for the
+ * editor and the Dialogue pane shortly after, none comes back once the writer removes it, and a data directory
+ * made before the dialogue model shipped gets it on its next start.
  */
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { loadModel, suggest } from '../../../src/generate/index.js';
-import { STARTER_CORPUS } from '../../../src/service/starter.js';
+import { STARTER_CORPUS, STARTER_DIALOGUE_MODEL, STARTER_MODEL } from '../../../src/service/starter.js';
 import { startService, tempHome, type TestService } from './helpers.js';
 import { ipcClient } from './ipcClient.js';
 
 const FIXTURES = path.join(import.meta.dirname, '../../fixtures');
 
-function starterDir(): string {
+function starterDir(options: { dialogue?: boolean } = {}): string {
   const dir = fs.mkdtempSync(path.join(tempHome(), 'starter-'));
   fs.copyFileSync(path.join(FIXTURES, 'text/shakespeare-20k.txt'), path.join(dir, 'plays.txt'));
   fs.writeFileSync(path.join(dir, 'README.md'), '# not a document\n');
   fs.cpSync(path.join(FIXTURES, 'checkpoints/keras-char-lm'), path.join(dir, 'model'), { recursive: true });
+  if (options.dialogue ?? true) fs.cpSync(path.join(FIXTURES, 'checkpoints/tiny-dialogue'), path.join(dir, 'dialogue'), { recursive: true });
   return dir;
 }
 
@@ -47,9 +49,15 @@ describe('first run', () => {
     expect(corpora.map((c) => c.name)).toEqual([STARTER_CORPUS]);
     expect(corpora[0]!.documents).toBe(1);
 
-    const settings = await until(() => api.settings.get(), (s) => s.models.editor !== null);
+    const settings = await until(() => api.settings.get(), (s) => s.models.editor !== null && s.models.dialogue !== null);
     const { checkpoints } = await api.checkpoints.list({});
-    expect(checkpoints.map((c) => c.id)).toContain(settings.models.editor);
+    const byId = new Map(checkpoints.map((c) => [c.id, c.runName]));
+    expect(byId.get(settings.models.editor!)).toBe(STARTER_MODEL);
+    expect(byId.get(settings.models.dialogue!)).toBe(STARTER_DIALOGUE_MODEL);
+    // The Dialogue pane answers on first run, with the starter dialogue model.
+    const answer = await api.generate.reply({ message: 'Where are you going?' });
+    expect(answer.modelId).toBe(settings.models.dialogue);
+    expect(answer.reply.trim()).not.toBe('');
     const completion = await api.generate.complete({ text: 'abc', n: 1, maxTokens: 4 });
     const handle = await loadModel(path.join(starter, 'model'));
     try {
@@ -61,11 +69,35 @@ describe('first run', () => {
     }
 
     await api.corpora.remove({ corpusId: corpora[0]!.id });
+    await api.checkpoints.delete({ checkpointId: settings.models.dialogue! });
     await t.stop();
     t = await startService({ home, starterDir: starter, workerJobsModule: undefined });
     api = ipcClient(t.service).api;
     expect((await api.corpora.list()).corpora).toEqual([]);
-    expect((await api.checkpoints.list({})).checkpoints).toHaveLength(1);
+    expect((await api.checkpoints.list({})).checkpoints.map((c) => c.runName)).toEqual([STARTER_MODEL]);
+  });
+
+  it('adds the dialogue model to a data directory made before it shipped, once', async () => {
+    const home = tempHome();
+    t = await startService({ home, starterDir: starterDir({ dialogue: false }), workerJobsModule: undefined });
+    let api = ipcClient(t.service).api;
+    await until(() => api.settings.get(), (s) => s.models.editor !== null);
+    expect((await api.settings.get()).models.dialogue).toBeNull();
+    await t.stop();
+
+    const starter = starterDir();
+    t = await startService({ home, starterDir: starter, workerJobsModule: undefined });
+    api = ipcClient(t.service).api;
+    const settings = await until(() => api.settings.get(), (s) => s.models.dialogue !== null);
+    const names = (await api.checkpoints.list({})).checkpoints.map((c) => c.runName).sort();
+    expect(names).toEqual([STARTER_DIALOGUE_MODEL, STARTER_MODEL].sort());
+    expect((await api.corpora.list()).corpora).toHaveLength(1);
+    await t.stop();
+
+    t = await startService({ home, starterDir: starter, workerJobsModule: undefined });
+    api = ipcClient(t.service).api;
+    expect((await api.checkpoints.list({})).checkpoints).toHaveLength(2);
+    expect((await api.settings.get()).models.dialogue).toBe(settings.models.dialogue);
   });
 
   it('starts without starter content when there is none', async () => {
