@@ -28,6 +28,7 @@ interface EvalCliOptions {
   topK?: number;
   blockNgram?: number;
   limit?: number;
+  examples?: number;
   json?: boolean;
 }
 
@@ -46,6 +47,7 @@ export const registerEval: Register = (program: Command, io: CliIo, setExit) => 
     .option('--top-k <k>', `replies: sample among the k most likely tokens, 0 all (default ${REPLY_DECODING.topK})`, (v) => int(v, 0))
     .option('--block-ngram <n>', `never repeat an n-gram, 0 off (default ${SUMMARY_DECODING.blockNgram} summaries, ${REPLY_DECODING.blockNgram} replies)`, (v) => int(v, 0))
     .option('--limit <n>', 'evaluate only the first n pairs', (v) => int(v))
+    .option('--examples <n>', 'quote the first n pairs with their outputs in the report (default 3)', (v) => int(v, 0))
     .option('--json', 'print one JSON object')
     .action(async (o: EvalCliOptions) => {
       if (o.task !== undefined && o.task !== 'summarize' && o.task !== 'dialogue') throw new CliError(`--task must be summarize or dialogue (got ${o.task})`, 2);
@@ -63,6 +65,7 @@ export const registerEval: Register = (program: Command, io: CliIo, setExit) => 
           try {
             return evaluateSeq2seq(handle, pairs, {
               task,
+              ...(o.examples !== undefined ? { examples: o.examples } : {}),
               decoding:
                 task === 'summarize'
                   ? summarySearch({ beam: o.beam, lengthPenalty: o.lengthPenalty, minLength: o.minLength, maxLength: o.maxLength, blockNgram: o.blockNgram })

@@ -40,7 +40,7 @@ export interface Seq2seqEvalReport {
   baselines: Record<string, { rouge?: RougeFigures; bleu?: number; dialogue?: DialogueFigures; reply?: string }>;
   decoding: SearchOptions;
   seconds: number;
-  /** A few (source, reference, output) triples. */
+  /** The first pairs' (source, reference, output), as many as `examples` asks. */
   examples: { source: string; reference: string; output: string }[];
 }
 
@@ -56,6 +56,8 @@ export interface DialogueFigures {
 export interface EvaluateOptions {
   task?: 'summarize' | 'dialogue';
   decoding?: SearchOptions;
+  /** How many (source, reference, output) triples the report quotes, from the first pairs. Default 3. */
+  examples?: number;
   /** Batch size for the perplexity pass. Default 16. */
   batch?: number;
   /** Called after each generated output (progress). */
@@ -118,7 +120,7 @@ export function evaluateSeq2seq(handle: Seq2seqHandle, pairs: readonly Pair[], o
     baselines: {},
     decoding,
     seconds: 0,
-    examples: used.slice(0, 3).map((p, i) => ({ source: p.source.slice(0, 300), reference: p.target.slice(0, 300), output: outputs[i]! })),
+    examples: used.slice(0, options.examples ?? 3).map((p, i) => ({ source: p.source.slice(0, 300), reference: p.target.slice(0, 300), output: outputs[i]! })),
   };
   if (task === 'summarize') {
     report.model.rouge = rouge(references, outputs);
