@@ -3,7 +3,8 @@
  * starter: import a small novel, adapt the starter model to it (the Training pane's default: start from the
  * starter, "Quick adapt", its estimate shown — cut to a few steps here), see its lineage in Models and choose
  * it for the editor, write, accept a ghost with Tab, press Tab with no ghost and keep typing (the keyboard
- * stays in the draft), then open the Summarizer and Dialogue. Every step asserts what the page shows.
+ * stays in the draft), then open the Summarizer (which offers to train one on the novel, with its estimate) and
+ * Dialogue. Every step asserts what the page shows.
  *
  * The steps depend on each other (one browser, one server, one data directory), so they run in order.
  */
@@ -124,6 +125,15 @@ describe('a writer’s first hour', () => {
   it('opens the Summarizer and Dialogue, which say what they need', async () => {
     const summarizer = await showPane(app.page, 'Summarizer');
     await summarizer.getByText(/^\s*No summarizer model is chosen yet\./).waitFor();
+    // It offers to train one on the writer's newest corpus, with the service's estimate of that run.
+    const setup = summarizer.getByRole('region', { name: 'Train a summarizer on your writing' });
+    expect(await setup.getByRole('combobox', { name: 'Corpus' }).locator('option:checked').textContent()).toBe('Time Machine');
+    const estimate = setup.getByText(/^Training takes /);
+    await estimate.waitFor();
+    expect(await estimate.textContent()).toMatch(/^Training takes about .+ on wasm/);
+    expect(await setup.getByText(/^\s*Longhand pairs each section of “Time Machine” with its heading/).count()).toBe(1);
+    expect(await setup.getByRole('button', { name: 'Start training' }).isEnabled()).toBe(true);
+    await screenshotBoth(app.page, 'first-hour-summarizer', setup);
     const dialogue = await showPane(app.page, 'Dialogue');
     await dialogue.getByText(/^\s*No dialogue model is chosen yet\./).waitFor();
     await dialogue.getByRole('textbox').first().fill('Where have you been?');

@@ -1,4 +1,4 @@
-import { fireEvent, render, screen } from '@testing-library/svelte';
+import { fireEvent, render, screen, within } from '@testing-library/svelte';
 import { describe, expect, it } from 'vitest';
 import { App, AppModel } from './subjects.js';
 import { fakeApi, settle } from './fakeApi.js';
@@ -80,5 +80,28 @@ describe('App', () => {
     await app.start();
     render(App, { props: { app } });
     expect(screen.getByRole('alert')).toHaveTextContent('Cannot reach the Longhand service.');
+  });
+
+  it('takes a writer with no summarizer from the Summarizer to a pairs file in Training, or to importing in Models', async () => {
+    const app = new AppModel(service().api);
+    await app.start();
+    render(App, { props: { app } });
+    await fireEvent.click(screen.getByRole('button', { name: 'Summarizer' }));
+    await settle();
+    expect(screen.getByRole('region', { name: 'Train a summarizer on your writing' })).toBeInTheDocument();
+
+    await fireEvent.click(screen.getByRole('button', { name: 'Train on a pairs file…' }));
+    await settle();
+    const training = within(screen.getByRole('region', { name: 'Training' }));
+    expect(training.getByRole('heading', { name: 'Training', level: 1 })).toBeVisible();
+    expect(training.getByRole('radio', { name: /^Encoder–decoder/ })).toBeChecked();
+    expect(training.getByRole('radio', { name: 'From a pairs file' })).toBeChecked();
+    expect(training.getByRole('combobox', { name: 'Task' })).toHaveValue('summarize');
+
+    await fireEvent.click(screen.getByRole('button', { name: 'Summarizer' }));
+    await fireEvent.click(screen.getByRole('button', { name: 'Import a trained model…' }));
+    await settle();
+    expect(screen.getByRole('heading', { name: 'Models', level: 1 })).toBeVisible();
+    expect(screen.getByRole('textbox', { name: 'Checkpoint folder or model.json' })).toHaveFocus();
   });
 });

@@ -19,5 +19,6 @@ export * from '../../renderer/src/models/library.svelte.js';
 export * from '../../renderer/src/models/runFigures.js';
 export * from '../../renderer/src/models/settings.svelte.js';
 export * from '../../renderer/src/models/summarizer.svelte.js';
+export * from '../../renderer/src/models/summarizerSetup.svelte.js';
 export * from '../../renderer/src/models/training.svelte.js';
 export * from '../../renderer/src/models/welcome.svelte.js';

@@ -1,5 +1,5 @@
 /** Small display helpers: counts, sizes, durations, losses, error messages. Pure, DOM-free. */
-import { isApiError, type RunStatus } from './api.js';
+import { isApiError, type RunEstimate, type RunStatus } from './api.js';
 
 const integer = new Intl.NumberFormat('en', { maximumFractionDigits: 0 });
 
@@ -47,6 +47,23 @@ export function formatLoss(loss: number | null | undefined): string {
 export function formatRate(tokensPerSec: number | null | undefined): string {
   if (tokensPerSec === null || tokensPerSec === undefined) return '—';
   return `${formatCount(tokensPerSec)} tokens/s`;
+}
+
+const ESTIMATE_BASIS: Record<NonNullable<RunEstimate['basis']>, string> = {
+  measured: 'at the speed measured here',
+  scaled: 'at a speed scaled from a run of another size here',
+  documented: 'at a typical speed; your first run here measures this machine',
+};
+
+/**
+ * A run's estimated time in words, as the panes that start runs show it: "about 12 min on wasm (at a typical
+ * speed; …)". Null when there is no speed to go by.
+ */
+export function formatEstimate(estimate: RunEstimate | null): string | null {
+  if (!estimate || estimate.seconds === null) return null;
+  const on = estimate.backend ? ` on ${estimate.backend}` : '';
+  const basis = estimate.basis ? ` (${ESTIMATE_BASIS[estimate.basis]})` : '';
+  return `about ${formatDuration(estimate.seconds)}${on}${basis}`;
 }
 
 /** One line for any error: the service's message, or a plain fallback. */

@@ -10,6 +10,7 @@ import { EditorModel } from './editor.svelte.js';
 import { LibraryModel } from './library.svelte.js';
 import { SettingsModel } from './settings.svelte.js';
 import { SummarizerModel } from './summarizer.svelte.js';
+import { SummarizerSetupModel } from './summarizerSetup.svelte.js';
 import { TrainingModel } from './training.svelte.js';
 import { WelcomeModel, settingsMemory, type WelcomeMemory } from './welcome.svelte.js';
 
@@ -40,6 +41,7 @@ export class AppModel {
   readonly settings: SettingsModel;
   readonly editor: EditorModel;
   readonly summarizer: SummarizerModel;
+  readonly summarizerSetup: SummarizerSetupModel;
   readonly dialogue: DialogueModel;
   readonly library: LibraryModel;
   readonly training: TrainingModel;
@@ -52,6 +54,7 @@ export class AppModel {
     this.settings = new SettingsModel(api);
     this.editor = new EditorModel(api, { completion: () => this.settings.completion });
     this.summarizer = new SummarizerModel(api, { selection: () => this.editor.selection });
+    this.summarizerSetup = new SummarizerSetupModel(api);
     this.dialogue = new DialogueModel(api);
     this.library = new LibraryModel(api);
     this.training = new TrainingModel(api);
@@ -80,10 +83,19 @@ export class AppModel {
     this.pane = pane;
     // Lists other panes change (drafts, corpora) are refreshed when shown, so they are never stale for long.
     if (pane === 'summarizer') void this.summarizer.loadDrafts();
+    // Without a summarizer, the pane offers to train one: on the corpora as they are now, estimated now.
+    if (pane === 'summarizer' && this.settings.settings && this.settings.modelFor('summarizer') === null) void this.summarizerSetup.load();
     if (pane === 'training') void this.training.load();
     if (pane === 'models') void this.catalog.load();
     if (pane === 'editor') void this.editor.loadCorpora();
     if (pane === 'library') void this.library.load();
+  }
+
+  /** The Training form set for a summarizer trained from a pairs file, whose path the writer gives there. */
+  prepareSummarizerFromFile(): void {
+    this.training.setKind('seq2seq');
+    this.training.form.task = 'summarize';
+    this.training.form.pairsKind = 'file';
   }
 
   dispose(): void {
