@@ -1,5 +1,5 @@
 /**
- * The CLI's `--model` argument: a checkpoint directory, a shipped starter model by name (`starter`,
+ * The CLI's `--model` and `--from` arguments: a checkpoint directory, a shipped starter model by name (`starter`,
  * `starter-dialogue`), or a run in the store (`run:ID`, or a bare integer that is not a path) whose best checkpoint it names, verified against the sha256 its row recorded. The loaders take
  * directories; only the CLI opens the store to resolve a run.
  */
@@ -8,7 +8,8 @@ import path from 'node:path';
 import type { ModelHandle } from '../generate/handle.js';
 import type { Seq2seqHandle } from '../generate/seq2seq/index.js';
 import { STARTER_MODELS, type StarterModelName, starterModelDir } from '../service/starter.js';
-import { DATABASE_FILE, type RunKind, openStore, resolveDataDir } from '../store/index.js';
+import type { ParentModel } from '../contract/index.js';
+import { DATABASE_FILE, type RunKind, type Store, openStore, resolveDataDir } from '../store/index.js';
 import { toCliError } from './errors.js';
 import type { CliIo } from './io.js';
 
@@ -58,6 +59,19 @@ export async function resolveModelRef(ref: string, kind: RunKind, options: { env
   } finally {
     store.close();
   }
+}
+
+/**
+ * `--from`: the model a fine-tuning run of `kind` starts from — where it is (with the sha256 its row recorded) and
+ * how the run records it: a run of this data directory by its checkpoint row (lineage), anything else by its
+ * folder. Its files are not read here: each kind checks its parent (src/train/lm/parentModel.ts,
+ * src/train/seq2seq/parentModel.ts).
+ */
+export async function resolveParentRef(store: Store, ref: string, kind: RunKind, io: CliIo): Promise<{ from: ParentModel; dir: string; sha256?: string }> {
+  const at = await resolveModelRef(ref, kind, { env: io.env });
+  const row = at.checkpointId !== undefined ? store.checkpoints.get(at.checkpointId) : undefined;
+  const from: ParentModel = row ? { kind: 'checkpoint', checkpointId: row.id } : { kind: 'dir', path: at.dir };
+  return { from, dir: at.dir, ...(at.expectedSha256 !== undefined ? { sha256: at.expectedSha256 } : {}) };
 }
 
 /** Loads a language model for `--model`, runs `fn`, frees it; load failures become one-line CLI errors. */

@@ -1,6 +1,6 @@
 /**
- * Where a model comes from, for the Models pane: the models it descends from (a fine-tuning run records its
- * parent in its config, with the parent's name at the time, so lineage outlives a deleted parent) and what it
+ * Where a model comes from, for the Models pane: the models it descends from (a fine-tuning run of either kind
+ * records its parent in its config, with the parent's name at the time, so lineage outlives a deleted parent) and what it
  * learnt from (its corpus, or its text or pairs file).
  */
 import path from 'node:path';
@@ -20,7 +20,7 @@ export function runOrigin(store: Store, row: RunRow): RunOrigin {
 }
 
 function lineage(store: Store, row: RunRow, depth: number): string[] {
-  const from = row.kind === 'lm' ? (row.config.from as ParentModel | undefined) : undefined;
+  const from = row.config.from as ParentModel | undefined;
   if (!from || depth >= MAX_DEPTH) return [];
   if (from.kind === 'dir') return [from.name ?? path.basename(from.path)];
   const checkpoint = store.checkpoints.get(from.checkpointId);

@@ -10,7 +10,8 @@
  * Encoder–decoder models: word level, shared vocabulary, embed 128, hidden 256, 1 layer, bidirectional
  * encoder, Luong (general) attention, Adam lr 1e-3 with warm-up and cosine decay, clip 2, random batches;
  * summarize: copy on, sources up to 400 tokens, summaries up to 100, batch 16; dialogue: no copy, 40/40 tokens,
- * batch 32. Both kinds share the divergence rule (a sustained rise: `divergenceFactor` 2) and its recovery
+ * batch 32. A run that fine-tunes a trained model starts from FINE_TUNE_DEFAULTS (language models) or
+ * SEQ2SEQ_FINE_TUNE_DEFAULTS instead. Both kinds share the divergence rule (a sustained rise: `divergenceFactor` 2) and its recovery
  * (DIVERGENCE_RECOVERY); no task turns them off.
  */
 import os from 'node:os';
@@ -31,7 +32,7 @@ type Seq2seqConfigType = z.output<typeof Seq2seqConfig>;
 /** A language-model run's settings, resolved: every setting present (the vocabulary size only for word/BPE). */
 export type LmSettings = Required<Omit<LmConfigType, 'vocabSize' | 'text' | 'from'>> & Pick<LmConfigType, 'vocabSize' | 'text' | 'from'>;
 /** An encoder–decoder run's settings, resolved. */
-export type Seq2seqSettings = Required<Omit<Seq2seqConfigType, 'vocabSize'>> & Pick<Seq2seqConfigType, 'vocabSize'>;
+export type Seq2seqSettings = Required<Omit<Seq2seqConfigType, 'vocabSize' | 'from'>> & Pick<Seq2seqConfigType, 'vocabSize' | 'from'>;
 
 const LOOP: Pick<LmSettings, 'patience' | 'divergenceFactor' | 'checkpointEvery' | 'checkpointMinutes' | 'logEvery' | 'seed' | 'decay'> = {
   patience: 5,
@@ -96,7 +97,7 @@ export const FINE_TUNE_DEFAULTS: Partial<LmSettings> = {
   checkpointMinutes: 1,
 };
 
-const SEQ2SEQ_COMMON: Omit<Seq2seqSettings, 'vocabSize' | 'pairs' | 'task' | 'copy' | 'maxSourceLen' | 'maxTargetLen' | 'batch'> = {
+const SEQ2SEQ_COMMON: Omit<Seq2seqSettings, 'vocabSize' | 'pairs' | 'task' | 'from' | 'copy' | 'maxSourceLen' | 'maxTargetLen' | 'batch'> = {
   ...LOOP,
   level: 'word',
   sharedVocab: true,
@@ -124,9 +125,32 @@ const SEQ2SEQ_COMMON: Omit<Seq2seqSettings, 'vocabSize' | 'pairs' | 'task' | 'co
   sampleEvery: 200,
 };
 
-export const SEQ2SEQ_DEFAULTS: Record<Seq2seqTask, Omit<Seq2seqSettings, 'vocabSize' | 'pairs' | 'task'>> = {
+export const SEQ2SEQ_DEFAULTS: Record<Seq2seqTask, Omit<Seq2seqSettings, 'vocabSize' | 'pairs' | 'task' | 'from'>> = {
   summarize: { ...SEQ2SEQ_COMMON, copy: true, maxSourceLen: 400, maxTargetLen: 100, batch: 16 },
   dialogue: { ...SEQ2SEQ_COMMON, copy: false, maxSourceLen: 40, maxTargetLen: 40, batch: 32 },
+};
+
+/**
+ * What changes when an encoder–decoder run starts from a trained model (a summarizer or the dialogue starter
+ * adapted to a writer's pairs, which are few): FINE_TUNE_DEFAULTS' approach — a peak a third of a new model's
+ * and a short warm-up, so the parent's attention and vocabulary are adjusted rather than overwritten; a larger
+ * validation share, validated often, deciding when to stop (patience) and which checkpoint is best; batches of
+ * 16 pairs (more steps from little data); a five-minute budget. Not yet tuned by measurement as the language
+ * model's were. The architecture, vocabulary and maximum lengths are the parent's (src/train/seq2seq/parentModel.ts).
+ */
+export const SEQ2SEQ_FINE_TUNE_DEFAULTS: Partial<Seq2seqSettings> = {
+  lr: 3e-4,
+  batch: 16,
+  warmupSteps: 20,
+  minLrFraction: 0.1,
+  dropout: 0.1,
+  validationFraction: 0.1,
+  budget: { minutes: 5 },
+  evalEvery: 50,
+  evalMaxTokens: 10_000,
+  patience: 4,
+  sampleEvery: 100,
+  checkpointMinutes: 1,
 };
 
 /** Environment variable that caps the default thread count (a writer who wants a core left alone, a test). */
@@ -179,12 +203,15 @@ export function resolveLmConfig(given: unknown = {}): LmSettings {
   return check(LmConfig, { ...LM_DEFAULTS, ...(partial.from ? FINE_TUNE_DEFAULTS : {}), ...partial }) as LmSettings;
 }
 
-/** `given` (with its pairs and task) over the task's defaults, checked (throws SettingsError). */
+/**
+ * `given` (with its pairs and task) over the task's defaults — and the fine-tuning defaults when it has a parent
+ * (`from`) — checked (throws SettingsError).
+ */
 export function resolveSeq2seqConfig(given: { task: Seq2seqTask; pairs: unknown } & Record<string, unknown>): Seq2seqSettings {
   const defined = definedOnly(given);
   const task = given.task;
   if (task !== 'summarize' && task !== 'dialogue') throw new SettingsError(`task must be summarize or dialogue (got ${String(task)})`);
-  return check(Seq2seqConfig, { ...SEQ2SEQ_DEFAULTS[task], ...defined }) as Seq2seqSettings;
+  return check(Seq2seqConfig, { ...SEQ2SEQ_DEFAULTS[task], ...(defined.from ? SEQ2SEQ_FINE_TUNE_DEFAULTS : {}), ...defined }) as Seq2seqSettings;
 }
 
 /** Settings resolved for a job: stored settings that no longer fit are the run's problem (SetupError), not a fault. */

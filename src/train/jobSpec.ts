@@ -13,6 +13,9 @@ const Step = z.int().nonnegative();
 
 export const KnownCheckpoint = z.strictObject({ step: Step, dir: z.string().min(1), sha256: z.string() });
 
+/** The model to fine-tune (a fresh run with a parent; a resume needs only its own checkpoints). */
+const Parent = z.strictObject({ dir: z.string().min(1), sha256: z.string().optional() }).optional();
+
 const base = {
   runId: z.int().min(1),
   /** The run's name (for logs). */
@@ -35,8 +38,7 @@ export const TrainingJobSpec = z.discriminatedUnion('kind', [
     ...base,
     kind: z.literal('lm'),
     config: LmConfig,
-    /** The model to fine-tune (a fresh run with a parent; a resume needs only its own checkpoints). */
-    parent: z.strictObject({ dir: z.string().min(1), sha256: z.string().optional() }).optional(),
+    parent: Parent,
     /** A corpus's documents, or a file read for the run alone. */
     text: z.discriminatedUnion('kind', [
       z.strictObject({ kind: z.literal('documents'), documents: z.array(z.string()) }),
@@ -47,6 +49,7 @@ export const TrainingJobSpec = z.discriminatedUnion('kind', [
     ...base,
     kind: z.literal('seq2seq'),
     config: Seq2seqConfig,
+    parent: Parent,
     /** A pairs file (and maybe a validation file), or a corpus's documents to mine pairs from. */
     pairs: z.discriminatedUnion('kind', [
       z.strictObject({ kind: z.literal('file'), path: z.string().min(1), validPath: z.string().min(1).optional() }),

@@ -23,9 +23,9 @@ export function jobSpecFor(store: Store, run: RunRow, recorder: RunRecorder, thr
     ...(threads !== undefined ? { threads } : {}),
   };
   const config = run.config as Record<string, unknown>;
+  const parent = parentOf(store, config.from as ParentModel | undefined);
   if (run.kind === 'lm') {
     const file = config.text as { kind: 'file'; path: string } | undefined;
-    const parent = parentOf(store, config.from as ParentModel | undefined);
     return {
       ...base,
       kind: 'lm',
@@ -38,6 +38,7 @@ export function jobSpecFor(store: Store, run: RunRow, recorder: RunRecorder, thr
   return {
     ...base,
     kind: 'seq2seq',
+    ...(parent ? { parent } : {}),
     config: config as Extract<TrainingJobSpec, { kind: 'seq2seq' }>['config'],
     pairs:
       pairs.kind === 'file'

@@ -14,7 +14,7 @@ import { importFile } from '../../text/import/index.js';
 import { LM_DEFAULTS as D, resolveLmConfig } from '../../train/config.js';
 import { asCliError } from '../errors.js';
 import { CliError, type CliIo, type Register } from '../io.js';
-import { resolveModelRef } from '../modelRef.js';
+import { resolveParentRef } from '../modelRef.js';
 import { integer, number } from '../options.js';
 import { mustFind } from '../store.js';
 import { type SharedTrainOptions, budgetOf, budgetOptions, runTraining, trainCommand } from '../training.js';
@@ -147,11 +147,8 @@ async function createLmRun(store: Store, o: LmOptions, io: CliIo): Promise<numbe
 /** `--from`: the model and its architecture, checked before a run exists (a missing, damaged or seq2seq model is refused). */
 async function parentOf(store: Store, ref: string, io: CliIo): Promise<{ from: ParentModel; architecture: ParentArchitecture }> {
   return asCliError(async () => {
-    const at = await resolveModelRef(ref, 'lm', { env: io.env });
-    // A run of this data directory is referred to by its checkpoint row (lineage); anything else by its folder.
-    const row = at.checkpointId !== undefined ? store.checkpoints.get(at.checkpointId) : undefined;
-    const from: ParentModel = row ? { kind: 'checkpoint', checkpointId: row.id } : { kind: 'dir', path: at.dir };
-    return { from, architecture: await parentArchitecture(at.dir, at.expectedSha256) };
+    const at = await resolveParentRef(store, ref, 'lm', io);
+    return { from: at.from, architecture: await parentArchitecture(at.dir, at.sha256) };
   });
 }
 

@@ -82,8 +82,8 @@ const trainingShape = {
 };
 
 /**
- * The language model a fine-tuning run starts from: one of the library's checkpoints (the prose starter, a
- * writer's model) or a checkpoint folder. The run takes its architecture; it is the run's lineage.
+ * The model a fine-tuning run starts from, of the run's kind: one of the library's checkpoints (a starter model,
+ * a writer's model) or a checkpoint folder. The run takes its architecture; it is the run's lineage.
  */
 const parentName = {
   /** The parent's name when the run was created, so that lineage outlives a deleted or renamed parent. */
@@ -93,7 +93,8 @@ const CheckpointParent = z.strictObject({ kind: z.literal('checkpoint'), checkpo
 const DirParent = z.strictObject({ kind: z.literal('dir'), path: AbsolutePath, ...parentName });
 export const ParentModel = z.discriminatedUnion('kind', [CheckpointParent, DirParent]);
 /**
- * What a request may start from: a ParentModel, or the starter model this build ships (`{kind: 'starter'}`),
+ * What a request may start from: a ParentModel, or the starter model of the run's kind this build ships
+ * (`{kind: 'starter'}`: the prose starter for a language model, the dialogue starter for an encoder–decoder),
  * which the service records as the folder it is in (with its name), so the run says exactly what it started from.
  */
 export const ParentModelRequest = z.discriminatedUnion('kind', [CheckpointParent, DirParent, z.strictObject({ kind: z.literal('starter') })]);
@@ -156,16 +157,20 @@ export const LmConfig = z.strictObject(lmShape).refine(
   { message: 'the validation and test fractions leave no text to train on', path: ['validationFraction'] },
 );
 export const Seq2seqModelConfig = z.strictObject(seq2seqModelShape).superRefine(evenHiddenWhenBidirectional);
-export const Seq2seqConfig = z.strictObject({ ...seq2seqModelShape, pairs: PairsSource, task: Seq2seqTask }).superRefine(evenHiddenWhenBidirectional);
+/** What an encoder–decoder run stores besides its model's settings: its pairs, its task, and the model it fine-tunes. */
+const seq2seqRunShape = { pairs: PairsSource, task: Seq2seqTask, from: ParentModel.optional() };
+export const Seq2seqConfig = z.strictObject({ ...seq2seqModelShape, ...seq2seqRunShape }).superRefine(evenHiddenWhenBidirectional);
 /** The settings a request may leave out (the service and the CLI fill them in). */
 export const LmConfigInput = z.strictObject(lmShape).partial();
 /** A language-model request's settings (`runs.start`, `runs.estimate`): as LmConfigInput, and it may start from the starter. */
 export const LmRunConfigInput = z.strictObject({ ...lmShape, from: ParentModelRequest }).partial();
 export const Seq2seqModelConfigInput = z.strictObject(seq2seqModelShape).partial().superRefine(evenHiddenWhenBidirectional);
+/** An encoder–decoder request's settings (`runs.start`, `runs.estimate`): as Seq2seqModelConfigInput, and it may fine-tune a model. */
+export const Seq2seqRunConfigInput = z.strictObject({ ...seq2seqModelShape, from: ParentModelRequest }).partial().superRefine(evenHiddenWhenBidirectional);
 
 const LmConfigOut = z.object(lmShape);
 const Seq2seqModelConfigOut = z.object(seq2seqModelShape);
-const Seq2seqConfigOut = z.object({ ...seq2seqModelShape, pairs: PairsSource, task: Seq2seqTask });
+const Seq2seqConfigOut = z.object({ ...seq2seqModelShape, ...seq2seqRunShape });
 
 export const PresetName = z.string().regex(/^[a-z0-9][a-z0-9-]{0,39}$/, 'must be a preset name such as "small"');
 export const RunName = Name;
@@ -194,7 +199,7 @@ export const RunsStartInput = z
       task: Seq2seqTask,
       name: RunName.optional(),
       preset: PresetName.optional(),
-      config: Seq2seqModelConfigInput.optional(),
+      config: Seq2seqRunConfigInput.optional(),
     }),
   ])
   .refine((v) => v.preset !== undefined || v.config !== undefined, needsPresetOrConfig);
@@ -319,6 +324,7 @@ export type ParentModelRequest = z.infer<typeof ParentModelRequest>;
 export type LmRunConfigInput = z.infer<typeof LmRunConfigInput>;
 export type LmConfigInput = z.infer<typeof LmConfigInput>;
 export type Seq2seqModelConfigInput = z.infer<typeof Seq2seqModelConfigInput>;
+export type Seq2seqRunConfigInput = z.infer<typeof Seq2seqRunConfigInput>;
 export type LrDecay = z.infer<typeof LrDecay>;
 export type InitScheme = z.infer<typeof InitScheme>;
 export type Run = z.infer<typeof Run>;

@@ -14,80 +14,38 @@
  * Loading verifies every file against the manifest (and the sha256 SQLite recorded, when given), then refuses
  * with a one-line CheckpointError anything that does not fit together: another kind of checkpoint, a newer
  * format, a config that differs between the two JSON files, a weight list or weights.bin that does not match
- * the config, a tokenizer whose size is not the model's vocabulary.
+ * the config, a tokenizer whose size is not the model's vocabulary. The JSON files' names and schemas, and
+ * reading the two that describe the model, are ./checkpointFiles.ts (no TensorFlow).
  */
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
-import { z } from 'zod';
 import { tf } from '../../compute/tf.js';
 import { CHECKPOINT_FORMAT, CHECKPOINT_VERSION, CheckpointError, type CheckpointDigest, METADATA_FILE, type WriteCheckpointOptions, verifyCheckpointDir, writeCheckpointDir } from '../checkpoint/index.js';
 import { errorMessage } from '../checkpoint/errors.js';
-import { weightSpecBytes, weightSpecsSchema } from '../checkpoint/fileIO.js';
-import { decodeMetrics, encodeMetrics, headerSchema } from '../checkpoint/metadata.js';
-import { isCheckpointFileName } from '../checkpoint/manifest.js';
-import { fileManifestSchema } from '../checkpoint/verify.js';
+import { weightSpecBytes } from '../checkpoint/fileIO.js';
+import { decodeMetrics, encodeMetrics } from '../checkpoint/metadata.js';
 import { type Tokenizer, tokenizerFromJson } from '../../text/tokenizers/index.js';
+import {
+  type CheckpointFail,
+  SEQ2SEQ_FILE,
+  SEQ2SEQ_FORMAT,
+  SEQ2SEQ_OPTIMIZER_FILE,
+  SEQ2SEQ_VERSION,
+  SEQ2SEQ_WEIGHTS_FILE,
+  SHARED_TOKENIZER_FILE,
+  SOURCE_TOKENIZER_FILE,
+  TARGET_TOKENIZER_FILE,
+  type Seq2seqMetadataJson,
+  type Seq2seqTask,
+  type Seq2seqTopologyJson,
+  checkpointFail,
+  readSeq2seqDescription,
+} from './checkpointFiles.js';
 import { Seq2seqCodec } from './codec.js';
 import type { Seq2seqConfig, Weights } from './types.js';
 import { validateSeq2seqConfig, weightSpecs } from './weights.js';
 
-export const SEQ2SEQ_FILE = 'seq2seq.json';
-export const SEQ2SEQ_WEIGHTS_FILE = 'weights.bin';
-export const SHARED_TOKENIZER_FILE = 'tokenizer.json';
-export const SOURCE_TOKENIZER_FILE = 'source.tokenizer.json';
-export const TARGET_TOKENIZER_FILE = 'target.tokenizer.json';
-export const SEQ2SEQ_OPTIMIZER_FILE = 'optimizer.bin';
-export const SEQ2SEQ_FORMAT = 'longhand-seq2seq';
-export const SEQ2SEQ_VERSION = 1;
-
-export type Seq2seqTask = 'summarize' | 'dialogue';
-
-const configSchema = z.object({
-  sourceVocabSize: z.number().int().positive(),
-  targetVocabSize: z.number().int().positive(),
-  sharedEmbedding: z.boolean(),
-  embedDim: z.number().int().positive(),
-  hiddenSize: z.number().int().positive(),
-  layers: z.number().int().positive(),
-  bidirectional: z.boolean(),
-  attention: z.enum(['bahdanau', 'luong']),
-  luongScore: z.enum(['general', 'dot']),
-  copy: z.boolean(),
-  coverage: z.boolean(),
-  dropout: z.number().min(0).lt(1),
-  maxSourceLen: z.number().int().positive(),
-  maxTargetLen: z.number().int().positive(),
-  specials: z.object({ pad: z.number().int(), bos: z.number().int(), eos: z.number().int(), unk: z.number().int() }),
-  sourceSpecials: z.object({ pad: z.number().int(), unk: z.number().int() }),
-}) satisfies z.ZodType<Seq2seqConfig>;
-
-const fileName = z.string().refine(isCheckpointFileName, 'not a checkpoint file name');
-
-const topologySchema = z.object({
-  format: z.literal(SEQ2SEQ_FORMAT),
-  version: z.number().int(),
-  config: configSchema,
-  text: z.object({ level: z.enum(['char', 'word', 'bpe']), sharedVocabulary: z.boolean(), sourceTokenizer: fileName, targetTokenizer: fileName }),
-  weights: z.object({
-    file: fileName,
-    dtype: z.literal('float32'),
-    tensors: z.array(z.object({ name: z.string(), shape: z.array(z.number().int().nonnegative()), offset: z.number().int().nonnegative(), bytes: z.number().int().nonnegative() })),
-  }),
-});
-
-const metadataSchema = z.object({
-  format: z.literal(CHECKPOINT_FORMAT),
-  version: z.number().int(),
-  kind: z.literal('seq2seq'),
-  createdAt: z.string(),
-  task: z.enum(['summarize', 'dialogue']).nullable(),
-  config: configSchema,
-  step: z.number().int().nonnegative(),
-  metrics: z.record(z.string(), z.union([z.number(), z.enum(['NaN', 'Infinity', '-Infinity'])])),
-  optimizer: z.object({ name: z.string(), hyper: z.record(z.string(), z.unknown()), file: fileName, weightSpecs: weightSpecsSchema }).optional(),
-  trainState: z.unknown().optional(),
-  files: fileManifestSchema,
-});
+export { SEQ2SEQ_FILE, SEQ2SEQ_FORMAT, SEQ2SEQ_VERSION, type Seq2seqTask } from './checkpointFiles.js';
 
 export interface Seq2seqOptimizerState {
   name: string;
@@ -137,7 +95,7 @@ export async function saveSeq2seqCheckpoint(dir: string, checkpoint: Seq2seqChec
     throw new CheckpointError('mismatch', `cannot save checkpoint ${root}: the tokenizers (${codec.source.vocabSize}/${codec.target.vocabSize} tokens) do not fit the model's vocabularies (${config.sourceVocabSize}/${config.targetVocabSize})`, root);
   }
   const specs = weightSpecs(config);
-  const tensors: z.infer<typeof topologySchema>['weights']['tensors'] = [];
+  const tensors: Seq2seqTopologyJson['weights']['tensors'] = [];
   const chunks: Float32Array[] = [];
   let offset = 0;
   for (const { name, shape } of specs) {
@@ -159,7 +117,7 @@ export async function saveSeq2seqCheckpoint(dir: string, checkpoint: Seq2seqChec
   const [sourceFile, targetFile] = codec.shared ? [SHARED_TOKENIZER_FILE, SHARED_TOKENIZER_FILE] : [SOURCE_TOKENIZER_FILE, TARGET_TOKENIZER_FILE];
   files[sourceFile] = `${JSON.stringify(codec.source.toJSON())}\n`;
   files[targetFile] = `${JSON.stringify(codec.target.toJSON())}\n`;
-  const topology: z.infer<typeof topologySchema> = {
+  const topology: Seq2seqTopologyJson = {
     format: SEQ2SEQ_FORMAT,
     version: SEQ2SEQ_VERSION,
     config,
@@ -168,15 +126,15 @@ export async function saveSeq2seqCheckpoint(dir: string, checkpoint: Seq2seqChec
   };
   files[SEQ2SEQ_FILE] = `${JSON.stringify(topology, null, 1)}\n`;
   files[SEQ2SEQ_WEIGHTS_FILE] = weightsBin;
-  let optimizer: z.infer<typeof metadataSchema>['optimizer'];
+  let optimizer: Seq2seqMetadataJson['optimizer'];
   if (checkpoint.optimizer) {
     const { name, hyper, state } = checkpoint.optimizer;
     if (new Set(state.map((s) => s.name)).size !== state.length) throw new Error('Optimizer state: tensor names must be unique');
     const { data, specs: weightSpecsOut } = await tf.io.encodeWeights(state);
     files[SEQ2SEQ_OPTIMIZER_FILE] = new Uint8Array(data);
-    optimizer = { name, hyper, file: SEQ2SEQ_OPTIMIZER_FILE, weightSpecs: weightSpecsOut as z.infer<typeof weightSpecsSchema> };
+    optimizer = { name, hyper, file: SEQ2SEQ_OPTIMIZER_FILE, weightSpecs: weightSpecsOut as NonNullable<Seq2seqMetadataJson['optimizer']>['weightSpecs'] };
   }
-  const metadata: Omit<z.infer<typeof metadataSchema>, 'files'> = {
+  const metadata: Omit<Seq2seqMetadataJson, 'files'> = {
     format: CHECKPOINT_FORMAT,
     version: CHECKPOINT_VERSION,
     kind: 'seq2seq',
@@ -193,26 +151,10 @@ export async function saveSeq2seqCheckpoint(dir: string, checkpoint: Seq2seqChec
 
 export async function loadSeq2seqCheckpoint(dir: string, options: { expectedSha256?: string } = {}): Promise<LoadedSeq2seqCheckpoint> {
   const root = path.resolve(dir);
-  const fail = (code: 'invalid' | 'unsupported' | 'mismatch' | 'missing' | 'truncated', message: string, file?: string) =>
-    new CheckpointError(code, `${file ? `${file} in ` : ''}checkpoint ${root} ${message}`, root, file);
+  const fail = checkpointFail(root);
   const digest = await verifyCheckpointDir(root, options.expectedSha256);
-  if (!digest.files[METADATA_FILE]) throw fail('missing', `has no ${METADATA_FILE}: it is not a Longhand seq2seq checkpoint`);
-  const metaValue = await readJson(root, METADATA_FILE);
-  const header = headerSchema.safeParse(metaValue);
-  if (!header.success || header.data.format !== CHECKPOINT_FORMAT) throw fail('invalid', `is not Longhand checkpoint metadata`, METADATA_FILE);
-  if (header.data.version > CHECKPOINT_VERSION) throw fail('unsupported', `was written by a newer Longhand (format ${header.data.version})`, METADATA_FILE);
-  if (header.data.kind !== 'seq2seq') throw fail('unsupported', `describes a ${header.data.kind} checkpoint, not a seq2seq model`, METADATA_FILE);
-  const meta = parseWith(metadataSchema, metaValue, (m) => fail('invalid', `is not valid: ${m}`, METADATA_FILE));
-  if (!digest.files[SEQ2SEQ_FILE]) throw fail('missing', `has no ${SEQ2SEQ_FILE} (the model's topology)`);
-  const topologyValue = await readJson(root, SEQ2SEQ_FILE);
-  const topoHeader = z.object({ format: z.string(), version: z.number() }).safeParse(topologyValue);
-  if (!topoHeader.success || topoHeader.data.format !== SEQ2SEQ_FORMAT) throw fail('invalid', `is not a Longhand seq2seq topology`, SEQ2SEQ_FILE);
-  if (topoHeader.data.version > SEQ2SEQ_VERSION) throw fail('unsupported', `was written by a newer Longhand (seq2seq format ${topoHeader.data.version})`, SEQ2SEQ_FILE);
-  const topology = parseWith(topologySchema, topologyValue, (m) => fail('invalid', `is not valid: ${m}`, SEQ2SEQ_FILE));
+  const { meta, topology } = await readSeq2seqDescription(root, digest);
   const config = topology.config;
-  if (JSON.stringify(canonical(config)) !== JSON.stringify(canonical(meta.config))) {
-    throw fail('mismatch', `and ${METADATA_FILE} describe different models`, SEQ2SEQ_FILE);
-  }
   try {
     validateSeq2seqConfig(config);
   } catch (error) {
@@ -278,9 +220,13 @@ export async function loadSeq2seqCheckpoint(dir: string, options: { expectedSha2
   return result;
 }
 
-type Fail = (code: 'invalid' | 'missing', message: string, file?: string) => CheckpointError;
+/** Frees a loaded checkpoint's tensors (weights and optimizer state). */
+export function disposeSeq2seqCheckpoint(loaded: LoadedSeq2seqCheckpoint): void {
+  tf.dispose(Object.values(loaded.weights));
+  if (loaded.optimizer) tf.dispose(loaded.optimizer.state.map((s) => s.tensor));
+}
 
-async function readCodec(root: string, text: z.infer<typeof topologySchema>['text'], fail: Fail): Promise<Seq2seqCodec> {
+async function readCodec(root: string, text: Seq2seqTopologyJson['text'], fail: CheckpointFail): Promise<Seq2seqCodec> {
   const load = async (file: string): Promise<Tokenizer> => {
     const raw = await readFile(root, file, fail);
     try {
@@ -298,34 +244,13 @@ async function readCodec(root: string, text: z.infer<typeof topologySchema>['tex
   }
 }
 
-async function readFile(root: string, name: string, fail: Fail): Promise<Buffer> {
+async function readFile(root: string, name: string, fail: CheckpointFail): Promise<Buffer> {
   try {
     return await fs.readFile(path.join(root, name));
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') throw fail('missing', 'is missing', name);
     throw error;
   }
-}
-
-async function readJson(root: string, name: string): Promise<unknown> {
-  const text = await fs.readFile(path.join(root, name), 'utf8');
-  try {
-    return JSON.parse(text);
-  } catch (error) {
-    throw new CheckpointError('invalid', `${name} in checkpoint ${root} is not valid JSON (${errorMessage(error)})`, root, name);
-  }
-}
-
-function parseWith<T>(schema: z.ZodType<T>, value: unknown, fail: (message: string) => Error): T {
-  const parsed = schema.safeParse(value);
-  if (parsed.success) return parsed.data;
-  const issue = parsed.error.issues[0]!;
-  throw fail(`${issue.path.join('.') || '(root)'}: ${issue.message}`);
-}
-
-/** Config with keys in a fixed order, for comparing the two JSON files' copies. */
-function canonical(config: Seq2seqConfig): unknown {
-  return Object.fromEntries(Object.keys(config).sort().map((k) => [k, (config as unknown as Record<string, unknown>)[k]]));
 }
 
 const LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;

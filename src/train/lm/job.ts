@@ -4,21 +4,11 @@ import { type LmSettings, resolveLmConfig, settingsOrSetupError } from '../confi
 import type { PreparedTask, TrainingKind } from '../kind.js';
 import type { LmJobSpec } from '../jobSpec.js';
 import { type LoadedLanguageModelCheckpoint, loadLanguageModelCheckpoint } from '../../model/checkpoint/index.js';
-import { SetupError } from '../errors.js';
+import { loadParentCheckpoint } from '../parentCheckpoint.js';
 import { parallelLmTask } from '../parallel/coordinator.js';
 import { onReplicas } from '../parallel/parallelize.js';
 import { loadText } from './corpus.js';
 import { type LmResumePoint, createLanguageModelTask, loadLmResumePoint } from './setup.js';
-
-/** The parent's files, verified; SetupError (one line) when they are gone or damaged. */
-async function loadParent(parent: { dir: string; sha256?: string | undefined }): Promise<LoadedLanguageModelCheckpoint> {
-  try {
-    return await loadLanguageModelCheckpoint(parent.dir, parent.sha256 !== undefined ? { expectedSha256: parent.sha256 } : {});
-  } catch (error) {
-    if (error instanceof Error && error.name === 'CheckpointError') throw new SetupError(`the model it starts from cannot be used: ${error.message.split('\n')[0]}`);
-    throw error;
-  }
-}
 
 export const lmKind: TrainingKind<LmJobSpec, LmResumePoint> = {
   testAtEnd: true,
@@ -31,7 +21,7 @@ export const lmKind: TrainingKind<LmJobSpec, LmResumePoint> = {
       settings = settingsOrSetupError(() => resolveLmConfig(spec.config));
       text = await loadText(spec.text);
       // A resumed fine-tuning run has everything in its own checkpoint; a fresh one starts from its parent.
-      if (!point && spec.parent) parent = await loadParent(spec.parent);
+      if (!point && spec.parent) parent = await loadParentCheckpoint(spec.parent, loadLanguageModelCheckpoint);
     } catch (error) {
       point?.dispose();
       throw error;

@@ -7,11 +7,10 @@
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { METADATA_FILE } from '../../model/checkpoint/directory.js';
-import { CheckpointError } from '../../model/checkpoint/errors.js';
 import { parseLmMetadata } from '../../model/checkpoint/lmMetadata.js';
-import { TOKENIZER_FILE, headerSchema } from '../../model/checkpoint/metadata.js';
-import { verifyCheckpointDir } from '../../model/checkpoint/verify.js';
+import { TOKENIZER_FILE } from '../../model/checkpoint/metadata.js';
 import { SetupError } from '../errors.js';
+import { readParent, verifyParentDir } from '../parentCheckpoint.js';
 
 /** What a child inherits: the model's shape and how it reads text. */
 export interface ParentArchitecture {
@@ -29,26 +28,14 @@ export interface ParentArchitecture {
  * the store recorded one). SetupError, one line, for a folder that is missing, damaged, or not a language model.
  */
 export async function parentArchitecture(dir: string, sha256?: string): Promise<ParentArchitecture> {
-  const metaFile = path.join(dir, METADATA_FILE);
-  const text = await fs.readFile(metaFile, 'utf8').catch((error: NodeJS.ErrnoException) => {
-    if (error.code === 'ENOENT') {
-      throw new SetupError(`${dir} is not a Longhand checkpoint (it has no ${METADATA_FILE}${error.path === metaFile ? '' : ', or does not exist'})`);
-    }
-    throw new SetupError(`cannot read ${metaFile}: ${error.message}`);
-  });
-  const kind = headerKind(text);
-  if (kind && kind !== 'lm') throw new SetupError(`${dir} holds a ${kind} model; only a language model can be fine-tuned into a language model`);
-  try {
-    await verifyCheckpointDir(dir, sha256);
-    const meta = parseLmMetadata(text, dir, METADATA_FILE);
+  const { metadata } = await verifyParentDir(dir, 'lm', sha256);
+  return readParent(async () => {
+    const meta = parseLmMetadata(metadata, dir, METADATA_FILE);
     const tokenizer = JSON.parse(await fs.readFile(path.join(dir, TOKENIZER_FILE), 'utf8')) as { level?: unknown; tokens?: unknown[] };
     const level = tokenizer.level === 'word' || tokenizer.level === 'bpe' ? tokenizer.level : 'char';
     const c = meta.config;
     return { level, embed: c.embedDim, hidden: c.hiddenSize, layers: c.layers, cell: c.cell, ...(level === 'char' ? {} : { vocabSize: c.vocabSize }) };
-  } catch (error) {
-    if (error instanceof CheckpointError || error instanceof SyntaxError) throw new SetupError(`the parent model cannot be used: ${error.message.split('\n')[0]}`);
-    throw error;
-  }
+  });
 }
 
 /**
@@ -65,13 +52,4 @@ export function inheritedSettings(parent: ParentArchitecture, asked: Partial<Rec
     }
   }
   return parent;
-}
-
-function headerKind(text: string): string | null {
-  try {
-    const header = headerSchema.safeParse(JSON.parse(text));
-    return header.success ? header.data.kind : null;
-  } catch {
-    return null;
-  }
 }

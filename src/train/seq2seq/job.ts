@@ -1,9 +1,14 @@
-/** The encoder–decoder as a training kind (../job.ts): its pairs (a file, or mined), its task, its resume points. */
+/**
+ * The encoder–decoder as a training kind (../job.ts): its pairs (a file, or mined), its task, its resume points,
+ * and the model it fine-tunes (read only when the run starts: a resume has everything in its own checkpoint).
+ */
+import { type LoadedSeq2seqCheckpoint, disposeSeq2seqCheckpoint, loadSeq2seqCheckpoint } from '../../model/seq2seq/checkpoint.js';
 import { PairFileError } from '../../text/pairs/index.js';
 import { type Seq2seqSettings, resolveSeq2seqConfig, settingsOrSetupError } from '../config.js';
 import { SetupError, oneLine } from '../errors.js';
 import type { PreparedTask, TrainingKind } from '../kind.js';
 import type { Seq2seqJobSpec } from '../jobSpec.js';
+import { loadParentCheckpoint } from '../parentCheckpoint.js';
 import { type LoadedPairs, type Seq2seqPairsSource, loadPairs } from './data.js';
 import { minedPairs } from './mining.js';
 import { type Seq2seqResumePoint, loadSeq2seqResumePoint } from './resume.js';
@@ -17,14 +22,17 @@ export const seq2seqKind: TrainingKind<Seq2seqJobSpec, Seq2seqResumePoint> = {
   async prepare(spec, point): Promise<PreparedTask> {
     let settings: Seq2seqSettings;
     let data: LoadedPairs;
+    let parent: LoadedSeq2seqCheckpoint | null = null;
     try {
       settings = settingsOrSetupError(() => resolveSeq2seqConfig(spec.config));
       data = await loadPairs(pairsSource(spec), settings.validationFraction);
+      if (!point && spec.parent) parent = await loadParentCheckpoint(spec.parent, loadSeq2seqCheckpoint);
     } catch (error) {
       point?.dispose();
+      if (parent) disposeSeq2seqCheckpoint(parent);
       throw problem(error, spec);
     }
-    const { task: inner, droppedPairs } = createSeq2seqTask(settings, data, point);
+    const { task: inner, droppedPairs } = createSeq2seqTask(settings, data, point, parent);
     const model = inner.model;
     // One thread trains in this thread as it always has; more start replica threads (../parallel).
     const { task, replicas } = await onReplicas(inner, spec, settings.batch, (t, n, options) => parallelSeq2seqTask(t, n, settings, options));

@@ -1,6 +1,5 @@
 /** A seq2seq checkpoint read and verified as a point to resume a run from (for ../checkpointDir.ts). */
-import { tf } from '../../compute/tf.js';
-import { type LoadedSeq2seqCheckpoint, loadSeq2seqCheckpoint } from '../../model/seq2seq/checkpoint.js';
+import { type LoadedSeq2seqCheckpoint, disposeSeq2seqCheckpoint, loadSeq2seqCheckpoint } from '../../model/seq2seq/checkpoint.js';
 import type { ResumePoint } from '../checkpointDir.js';
 import { UnusableCheckpointError } from '../errors.js';
 import type { OptimizerState } from '../optimizer.js';
@@ -19,8 +18,7 @@ export async function loadSeq2seqResumePoint(dir: string, sha256?: string): Prom
   const dispose = () => {
     if (disposed) return;
     disposed = true;
-    tf.dispose(Object.values(loaded.weights));
-    if (loaded.optimizer) tf.dispose(loaded.optimizer.state.map((s) => s.tensor));
+    disposeSeq2seqCheckpoint(loaded);
   };
   const state = seq2seqResumeState(loaded);
   if (typeof state === 'string') {

@@ -1,15 +1,21 @@
 /**
  * runs.start with a parent (fine-tuning) through the service: the run takes its parent's architecture and the
  * fine-tuning schedule over the preset's, records its parent (lineage) and what it learnt from; the shipped
- * starter is a parent too; a seq2seq or unknown parent, or a size that differs from the parent's, is refused
- * before a run exists. runs.estimate estimates what runs.start would start. (The worker's jobs are the test
- * doubles.)
+ * starters are parents too (the prose one for a language model, the dialogue one for an encoder–decoder); a
+ * parent of the other kind, an unknown one, or a language model's size that differs from the parent's, is
+ * refused before a run exists. runs.estimate estimates what runs.start would start. (The worker's jobs are the
+ * test doubles; the seq2seq parent is trained in this process. Fine-tuning a seq2seq model for real through the
+ * service: seq2seqJobs.test.ts.)
  */
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ApiClient } from '../../../src/contract/index.js';
-import { STARTER_MODEL } from '../../../src/service/starter.js';
+import { STARTER_DIALOGUE_MODEL, STARTER_MODEL } from '../../../src/service/starter.js';
+import { openStore } from '../../../src/store/index.js';
+import { trainRun } from '../../../src/train/trainRun.js';
+import { useBackend } from '../../helpers/tf.js';
+import { DIALOGUE_PAIRS, seq2seqRun } from '../../unit/train/helpers.js';
 import { b64, startService, tempHome, waitForStatus, type TestService } from './helpers.js';
 import { ipcClient, type IpcHarness } from './ipcClient.js';
 
@@ -111,9 +117,24 @@ describe('fine-tuning through the service', () => {
     expect((await api.runs.estimate({ ...input, config: { ...input.config, hidden: 512 } })).basis).toBe('scaled');
   });
 
+  it('refuses a language model as the parent of an encoder–decoder, and an encoder–decoder parent it cannot find', async () => {
+    const checkpoint = (await api.runs.get({ runId: (await api.runs.list({})).runs.find((r) => r.name === 'parent')!.id })).checkpoints.find((c) => c.isBest)!;
+    const start = (from: object) => api.runs.start({ kind: 'seq2seq', task: 'dialogue', pairs: { kind: 'file', path: DIALOGUE_PAIRS }, preset: 'small', config: { from: from as never } });
+    const before = (await api.runs.list({})).runs.length;
+    await expect(start({ kind: 'checkpoint', checkpointId: checkpoint.id })).rejects.toMatchObject({
+      name: 'ValidationError',
+      message: expect.stringMatching(/^Checkpoint \d+ \("parent"\) is a language model; only a summarizer or dialogue model can be fine-tuned into one\.$/),
+    });
+    await expect(start({ kind: 'dir', path: parentCheckpointDir })).rejects.toMatchObject({ name: 'ValidationError', message: expect.stringMatching(/holds a language model; only a seq2seq model can be fine-tuned/) });
+    await expect(start({ kind: 'dir', path: '/nowhere/model' })).rejects.toMatchObject({ name: 'ValidationError', message: expect.stringMatching(/not a Longhand checkpoint/) });
+    await expect(start({ kind: 'starter' })).rejects.toMatchObject({ name: 'ValidationError', message: expect.stringMatching(/no starter model/) });
+    expect((await api.runs.list({})).runs).toHaveLength(before);
+  });
+
   it('starts from the starter this build ships, recorded as its folder with its name', async () => {
     const starter = fs.mkdtempSync(path.join(tempHome(), 'starter-'));
     fs.cpSync(parentCheckpointDir, path.join(starter, 'model'), { recursive: true });
+    await trainedDialogue(path.join(starter, 'dialogue'));
     const s = await startService({ starterDir: starter });
     const c = ipcClient(s.service);
     try {
@@ -126,9 +147,30 @@ describe('fine-tuning through the service', () => {
       expect(run.trainedOn).toBe('Oliver');
       expect(run.config).toMatchObject({ embed: 4, hidden: 8, budget: { minutes: 5 } });
       await c.api.runs.cancel({ runId: run.id });
+
+      // An encoder–decoder's starter is the dialogue model, whose architecture it takes over the preset's.
+      const dialogue = await c.api.runs.start({ kind: 'seq2seq', task: 'dialogue', pairs: { kind: 'file', path: DIALOGUE_PAIRS }, preset: 'small', config: { from: { kind: 'starter' } } });
+      expect(dialogue.config).toMatchObject({ from: { kind: 'dir', path: path.join(starter, 'dialogue'), name: STARTER_DIALOGUE_MODEL }, embed: 8, hidden: 8, attention: 'bahdanau', lr: 3e-4 });
+      expect(dialogue.name).toBe('Dialogue (fine-tuned 5 min)');
+      expect(dialogue.lineage).toEqual([STARTER_DIALOGUE_MODEL]);
+      await c.api.runs.cancel({ runId: dialogue.id });
     } finally {
       c.close();
       await s.stop();
     }
   });
 });
+
+/** A tiny dialogue model trained in this process, its checkpoint copied to `dir`. */
+async function trainedDialogue(dir: string): Promise<void> {
+  await useBackend('cpu');
+  const home = tempHome();
+  const store = openStore(home);
+  try {
+    const runId = seq2seqRun(store, { budget: { steps: 2 }, attention: 'bahdanau' });
+    await trainRun(store, runId);
+    fs.cpSync(path.join(home, store.checkpoints.last(runId)!.path), dir, { recursive: true });
+  } finally {
+    store.close();
+  }
+}

@@ -1,8 +1,9 @@
 /**
  * The service with the worker's built-in seq2seq jobs (no test doubles): tiny summarizer and dialogue models
  * train for real on the pairs fixtures (and on pairs mined from a corpus), their runs, metrics and checkpoints
- * land in SQLite, and summaries (with their attention matrix) and replies come from those checkpoints. Pause,
- * resume, cancel and resuming after a restart work as for language models; imported and damaged seq2seq
+ * land in SQLite, and summaries (with their attention matrix) and replies come from those checkpoints; a
+ * summarizer is fine-tuned from one of them. Pause, resume, cancel and resuming after a restart work as for
+ * language models; imported and damaged seq2seq
  * checkpoints are handled with clear contract errors.
  */
 import fs from 'node:fs';
@@ -70,6 +71,28 @@ describe('the service with the real seq2seq jobs', () => {
     }
     summarizer = await best(run.id);
     expect(summarizer).toMatchObject({ kind: 'seq2seq', task: 'summarize', step: 40 });
+  });
+
+  it("fine-tunes the summarizer in the worker: the child has its architecture whatever the preset and the writer say, and its lineage", async () => {
+    const child = await api.runs.start({
+      kind: 'seq2seq',
+      task: 'summarize',
+      pairs: { kind: 'file', path: SUMMARIES },
+      preset: 'small',
+      config: { hidden: 64, batch: 5, validationFraction: 0, budget: { steps: 4 }, from: { kind: 'checkpoint', checkpointId: summarizer.id } },
+    });
+    expect(child.config).toMatchObject({ from: { kind: 'checkpoint', checkpointId: summarizer.id, name: 'Tiny summarizer' }, embed: 16, hidden: 16, copy: true, maxSourceLen: 64, lr: 3e-4 });
+    expect(child.name).toBe('Summarizer (fine-tuned 4 steps)');
+    expect(child.lineage).toEqual(['Tiny summarizer']);
+    await waitForStatus(t, child.id, 'finished', 60_000);
+    expect(await best(child.id)).toMatchObject({ kind: 'seq2seq', task: 'summarize', step: 4 });
+    // Its model is the parent's network, trained on: same vocabulary, same weight shapes.
+    const files = (runId: number, step: number) => path.join(t.home, 'models', String(runId), String(step));
+    const [parentSeq2seq, childSeq2seq] = [files(summarizer.runId, summarizer.step), files(child.id, 4)].map(
+      (dir) => JSON.parse(fs.readFileSync(path.join(dir, 'seq2seq.json'), 'utf8')) as { config: Record<string, unknown>; weights: { tensors: unknown[] } },
+    );
+    expect(childSeq2seq!.weights.tensors).toEqual(parentSeq2seq!.weights.tensors);
+    expect(fs.readFileSync(path.join(files(child.id, 4), 'tokenizer.json'), 'utf8')).toBe(fs.readFileSync(path.join(files(summarizer.runId, summarizer.step), 'tokenizer.json'), 'utf8'));
   });
 
   it('summarizes with the chosen model: tokens streamed, attention summary × source with rows summing to 1', async () => {

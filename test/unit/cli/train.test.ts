@@ -10,6 +10,8 @@ import { useTempDir } from '../store/tempDir.js';
 
 const TEXT = fileURLToPath(new URL('../../fixtures/text/shakespeare-20k.txt', import.meta.url));
 const TINY = ['--embed', '8', '--hidden', '16', '--seq', '16', '--batch', '4', '--eval-tokens', '1000', '--sample-every', '0', '--backend', 'cpu'];
+const PAIRS = fileURLToPath(new URL('../../fixtures/seq2seq/dialogue.tsv', import.meta.url));
+const TINY_SEQ2SEQ = ['--embed', '8', '--hidden', '8', '--batch', '4', '--sample-every', '0', '--backend', 'cpu'];
 
 type Line = Record<string, unknown> & { type: string };
 
@@ -29,6 +31,16 @@ describe('longhand train', () => {
     const code = await main(argv, io);
     const lines = () => io.stdout().trim().split('\n').map((l) => JSON.parse(l) as Line);
     return { code, io, lines };
+  }
+
+  /** The runs of the data directory's store, read in a store opened for the purpose. */
+  function withStore<T>(read: (store: ReturnType<typeof openStore>) => T): T {
+    const store = openStore(home());
+    try {
+      return read(store);
+    } finally {
+      store.close();
+    }
   }
 
   it('trains with --json: one line per progress event, a final summary, and a verified --out copy', async () => {
@@ -177,20 +189,14 @@ describe('longhand train', () => {
     fs.cpSync(parentDir, damaged, { recursive: true });
     fs.appendFileSync(path.join(damaged, 'weights.bin'), 'x');
     const seq2seq = path.join(dir(), 'dialogue');
-    const pairs = fileURLToPath(new URL('../../fixtures/seq2seq/dialogue.tsv', import.meta.url));
-    expect((await run(['train', 'seq2seq', '--pairs', pairs, '--task', 'dialogue', '--embed', '8', '--hidden', '8', '--steps', '1', '--backend', 'cpu', '--out', seq2seq])).code).toBe(0);
-    const runsBefore = (() => {
-      const store = openStore(home());
-      try {
-        return store.runs.list().length;
-      } finally {
-        store.close();
-      }
-    })();
+    const trained = await run(['train', 'seq2seq', '--pairs', PAIRS, '--task', 'dialogue', '--embed', '8', '--hidden', '8', '--steps', '1', '--backend', 'cpu', '--json', '--out', seq2seq]);
+    expect(trained.code).toBe(0);
+    const runsBefore = withStore((store) => store.runs.list().length);
     for (const [from, extra, message] of [
       [path.join(dir(), 'nothing'), [], /is not a Longhand checkpoint/],
       [damaged, [], /the parent model cannot be used: .*weights\.bin/],
       [seq2seq, [], /holds a seq2seq model; only a language model can be fine-tuned/],
+      [`run:${trained.lines().at(-1)!.runId as number}`, [], /is a seq2seq run, not a language model/],
       [parentDir, ['--level', 'word'], /reads text as characters; a fine-tuned model keeps its parent's level \(asked for word\)/],
     ] as const) {
       const { code, io } = await run(['train', 'lm', '--text', TEXT, '--from', from, ...extra, '--steps', '2', '--backend', 'cpu']);
@@ -198,11 +204,48 @@ describe('longhand train', () => {
       expect(io.stderr()).toMatch(message);
       expect(io.stderr().trim().split('\n')).toHaveLength(1);
     }
-    const store = openStore(home());
-    try {
-      expect(store.runs.list()).toHaveLength(runsBefore);
-    } finally {
-      store.close();
+    expect(withStore((store) => store.runs.list())).toHaveLength(runsBefore);
+  });
+
+  it("fine-tunes a seq2seq model with --from a folder or a run: its task, and its architecture whatever the flags say", async () => {
+    const parentDir = path.join(dir(), 'dialogue');
+    const parent = await run(['train', 'seq2seq', '--pairs', PAIRS, '--task', 'dialogue', ...TINY_SEQ2SEQ, '--attention', 'bahdanau', '--steps', '2', '--json', '--out', parentDir]);
+    expect(parent.code).toBe(0);
+    const parentRun = parent.lines().at(-1)!.runId as number;
+
+    const fromDir = await run(['train', 'seq2seq', '--pairs', PAIRS, '--from', parentDir, '--hidden', '32', '--steps', '2', '--sample-every', '0', '--backend', 'cpu', '--json']);
+    expect(fromDir.io.stderr()).toBe("longhand: a fine-tuned model keeps its parent's architecture and vocabulary, not hidden 32 (the parent's: 8)\n");
+    expect(fromDir.lines().at(-1)).toMatchObject({ type: 'result', status: 'finished', step: 2 });
+    const fromRun = await run(['train', 'seq2seq', '--pairs', PAIRS, '--from', `run:${parentRun}`, '--steps', '1', '--sample-every', '0', '--backend', 'cpu', '--json']);
+    expect(fromRun.io.stderr()).toBe('');
+    expect(fromRun.code).toBe(0);
+    withStore((store) => {
+      const [a, b] = [fromDir.lines().at(-1)!.runId, fromRun.lines().at(-1)!.runId].map((id) => store.runs.get(id as number)!.config);
+      expect(a).toMatchObject({ task: 'dialogue', from: { kind: 'dir', path: parentDir }, embed: 8, hidden: 8, attention: 'bahdanau', copy: false, lr: 3e-4 });
+      expect(b!.from).toEqual({ kind: 'checkpoint', checkpointId: store.checkpoints.best(parentRun)!.id });
+    });
+  });
+
+  it('refuses train seq2seq --from a language model (a folder or a run), a missing or damaged folder: one line, nothing written', async () => {
+    const lmDir = path.join(dir(), 'lm');
+    const lm = await run(['train', 'lm', '--text', TEXT, ...TINY, '--steps', '1', '--json', '--out', lmDir]);
+    expect(lm.code).toBe(0);
+    const damaged = path.join(dir(), 'damaged');
+    expect((await run(['train', 'seq2seq', '--pairs', PAIRS, '--task', 'dialogue', ...TINY_SEQ2SEQ, '--steps', '1', '--out', damaged])).code).toBe(0);
+    fs.appendFileSync(path.join(damaged, 'weights.bin'), 'x');
+    const runsBefore = withStore((store) => store.runs.list().length);
+    for (const [from, message] of [
+      [path.join(dir(), 'nothing'), /is not a Longhand checkpoint/],
+      [damaged, /the parent model cannot be used: .*weights\.bin/],
+      [lmDir, /holds a language model; only a seq2seq model can be fine-tuned into a seq2seq model/],
+      [`run:${lm.lines().at(-1)!.runId as number}`, /is a lm run, not a seq2seq model/],
+    ] as const) {
+      const { code, io } = await run(['train', 'seq2seq', '--pairs', PAIRS, '--from', from, '--steps', '1', '--backend', 'cpu']);
+      expect({ from, code }).toEqual({ from, code: 1 });
+      expect(io.stderr()).toMatch(message);
+      expect(io.stderr().trim().split('\n')).toHaveLength(1);
     }
+    expect(withStore((store) => store.runs.list())).toHaveLength(runsBefore);
+    expect(fs.readdirSync(path.join(home(), 'models')).sort()).toEqual(['1', '2']);
   });
 });

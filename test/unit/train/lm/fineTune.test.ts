@@ -7,10 +7,9 @@ import { loadLanguageModelCheckpoint } from '../../../../src/model/checkpoint/in
 import { weightEntries } from '../../../../src/model/weights.js';
 import { adoptParent, disposeParent } from '../../../../src/train/lm/adopt.js';
 import { inheritedSettings, parentArchitecture } from '../../../../src/train/lm/parentModel.js';
-import { INTERRUPT } from '../../../../src/train/task.js';
 import { trainRun } from '../../../../src/train/trainRun.js';
 import { useBackend } from '../../../helpers/tf.js';
-import { lmRun, shakespeare, useStore } from '../helpers.js';
+import { interruptAndResume, lmRun, shakespeare, useStore } from '../helpers.js';
 
 describe('fine-tuning a language model', () => {
   const ctx = useStore();
@@ -75,12 +74,8 @@ describe('fine-tuning a language model', () => {
     const config = store.runs.get(runId)!.config;
     expect(config).toMatchObject({ from: { kind: 'dir', path: dir }, hidden: 16, embed: 8, lr: 2e-3, dropout: 0.1 });
     const before = tf.memory().numTensors;
-    const controller = new AbortController();
-    const first = await trainRun(store, runId, { signal: controller.signal, onEvent: (e) => e.type === 'progress' && e.progress.step === 5 && controller.abort(INTERRUPT) });
-    expect(first.status).toBe('interrupted');
     // The parent may go: a resume needs only the run's own checkpoints.
-    fs.rmSync(dir, { recursive: true, force: true });
-    const resumed = await trainRun(store, runId, { resume: true });
+    const resumed = await interruptAndResume(store, runId, 5, () => fs.rmSync(dir, { recursive: true, force: true }));
     expect(resumed).toMatchObject({ status: 'finished', step: 8, resumedFromStep: 5 });
     expect(tf.memory().numTensors).toBe(before);
     const child = await loadLanguageModelCheckpoint(path.join(ctx.dir(), store.checkpoints.last(runId)!.path));
