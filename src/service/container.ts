@@ -11,7 +11,7 @@ import { existsSync, promises as fs } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createRequestHandler, type ApiHandlers, type RequestHandler } from '../contract/index.js';
-import { cleanStaleTemporaries } from '../model/checkpoint/directory.js';
+import { METADATA_FILE, cleanStaleTemporaries } from '../model/checkpoint/directory.js';
 import { INTERRUPTED_REASON, openStore, type RunRow, type Store } from '../store/index.js';
 import { runProgressOf } from '../train/recorder.js';
 import { RunLockedError, acquireRunLock } from '../train/runLock.js';
@@ -27,7 +27,7 @@ import { generateHandlers } from './generate.js';
 import { toRun } from './mapping.js';
 import { PresetCatalog } from './presets.js';
 import { RunData } from './runData.js';
-import { DEFAULT_STARTER_DIR, installStarterCorpus, starterModelDir } from './starter.js';
+import { DEFAULT_STARTER_DIR, installStarterCorpus, starterModelDir, type StarterModelName } from './starter.js';
 import { ThroughputBook } from './throughput.js';
 
 export { DEFAULT_STARTER_DIR };
@@ -111,7 +111,10 @@ export function createService(options: ServiceOptions): Service {
     };
     const settings = new SettingsService(ctxStore);
     const starterDir = options.starterDir === undefined ? DEFAULT_STARTER_DIR : options.starterDir;
-    const hasStarter = starterDir !== null && existsSync(path.join(starterModelDir('starter', starterDir), 'model.json'));
+    const ships = (name: StarterModelName, file: string) => starterDir !== null && existsSync(path.join(starterModelDir(name, starterDir), file));
+    const hasStarter = ships('starter', 'model.json');
+    // A seq2seq checkpoint has no model.json: its description is Longhand's own.
+    const hasDialogueStarter = ships('starter-dialogue', METADATA_FILE);
     const throughput = new ThroughputBook(ctxStore);
     recordThroughput(ctx, throughput);
     const scheduler = new TrainingScheduler(ctx, (ids) => settings.forgetCheckpoints(ids));
@@ -135,13 +138,13 @@ export function createService(options: ServiceOptions): Service {
         training: scheduler,
         throughput,
         data: new RunData(ctxStore),
-        starterDir: hasStarter ? starterDir : null,
+        starterDir: hasStarter || hasDialogueStarter ? starterDir : null,
         backend: async () => (await backendInfo(ctx))?.chosen ?? null,
       }),
       ...checkpointHandlers(ctx, settings),
       ...generateHandlers(ctx, settings),
       ...settingsHandlers(settings),
-      ...systemHandlers(ctx, { mode: options.mode, version: options.version ?? packageVersion(), presets, throughput, hasStarter, nativeBinding: options.nativeBinding }),
+      ...systemHandlers(ctx, { mode: options.mode, version: options.version ?? packageVersion(), presets, throughput, hasStarter, hasDialogueStarter, nativeBinding: options.nativeBinding }),
     };
     const installModel = starterDir ? await installStarterCorpus(ctxStore, settings, handlers, starterDir, (m) => log('info', m)) : null;
     worker.start();

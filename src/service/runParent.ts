@@ -5,6 +5,7 @@
  * exists, is of the run's kind, its files are intact) and its architecture read, with problems as one-line
  * ValidationErrors before a run exists.
  */
+import { existsSync } from 'node:fs';
 import path from 'node:path';
 import type { ParentModel, ParentModelRequest } from '../contract/index.js';
 import type { RunKind, Store } from '../store/index.js';
@@ -16,7 +17,7 @@ import { STARTER_DIALOGUE_MODEL, STARTER_MODEL, type StarterModelName, starterMo
 
 export interface ParentDeps {
   store: Store;
-  /** The folder of the starter corpus and models this build ships (null: none). */
+  /** The folder of the starter corpus and models this build ships (null: none; a kind's starter may be missing from it). */
   starterDir: string | null;
 }
 
@@ -67,9 +68,10 @@ function locate(deps: ParentDeps, asked: ParentModelRequest, kind: RunKind): { f
     return { from: { kind: 'checkpoint', checkpointId: row.id, name: run.name }, dir: path.resolve(path.dirname(store.file), row.path), sha256: row.sha256 };
   }
   if (asked.kind === 'starter') {
-    if (!deps.starterDir) throw invalid('This installation has no starter model: start from scratch or from one of your models.');
     const starter = STARTERS[kind];
-    const dir = starterModelDir(starter.name, deps.starterDir);
+    const dir = deps.starterDir && starterModelDir(starter.name, deps.starterDir);
+    // A build may ship one kind's starter and not the other's.
+    if (!dir || !existsSync(dir)) throw invalid('This installation has no starter model: start from scratch or from one of your models.');
     return { from: { kind: 'dir', path: dir, name: starter.title }, dir };
   }
   return { from: { kind: 'dir', path: asked.path, name: asked.name ?? path.basename(asked.path) }, dir: asked.path };

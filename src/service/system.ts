@@ -10,7 +10,7 @@ import type { ServiceContext } from './context.js';
 import { notFound } from './errors.js';
 import { lmDataSize } from './estimate.js';
 import type { PresetCatalog } from './presets.js';
-import { STARTER_MODEL } from './starter.js';
+import { STARTER_DIALOGUE_MODEL, STARTER_MODEL } from './starter.js';
 import type { ThroughputBook } from './throughput.js';
 
 export type ServiceMode = SystemReport['mode'];
@@ -39,6 +39,8 @@ export interface SystemDeps {
   throughput: ThroughputBook;
   /** Whether this build ships a starter language model that runs can start from. */
   hasStarter: boolean;
+  /** Whether it ships a starter dialogue model that encoder–decoder runs for dialogue can start from. */
+  hasDialogueStarter: boolean;
   nativeBinding?: string;
 }
 
@@ -88,6 +90,7 @@ export function systemHandlers(ctx: ServiceContext, deps: SystemDeps): Pick<ApiH
         presets: deps.presets.list(kind, sizeFor, estimator),
         backend: info?.chosen ?? null,
         starter: deps.hasStarter ? { name: STARTER_MODEL } : null,
+        dialogueStarter: deps.hasDialogueStarter ? { name: STARTER_DIALOGUE_MODEL } : null,
       };
     },
   };

@@ -377,3 +377,125 @@ const seq2seqConfig = {
   maxSourceLen: 200,
   maxTargetLen: 40,
 } as const;
+
+describe('an encoder–decoder starting from a model', () => {
+  const seq2seqSmall: Preset = { kind: 'seq2seq', name: 'small', label: 'Small', description: 'quick, rough', config: seq2seqConfig, estimates: [{ backend: 'wasm', seconds: 600 }] };
+  const listed = { ...presets, presets: [...presets.presets, seq2seqSmall], starter: { name: 'Starter prose' }, dialogueStarter: { name: 'Starter dialogue' } };
+  const mine = [
+    checkpoint({ id: 21, runId: 4, runName: 'Oliver (fine-tuned 5 min)' }),
+    checkpoint({ id: 31, runId: 5, runName: 'Dialogue (small)', kind: 'seq2seq', task: 'dialogue', isBest: false, isLast: true, step: 80 }),
+    checkpoint({ id: 32, runId: 5, runName: 'Dialogue (small)', kind: 'seq2seq', task: 'dialogue', isBest: true, isLast: false, step: 60 }),
+    checkpoint({ id: 41, runId: 6, runName: 'Summarizer (small)', kind: 'seq2seq', task: 'summarize' }),
+  ];
+  const pairs = { kind: 'mined', corpusId: 1 } as const;
+  const SCRATCH_LABEL = 'Nothing: a new model, from scratch';
+
+  async function pane(extra: Parameters<typeof fakeApi>[0] = {}) {
+    const fake = service({
+      'presets.list': () => listed,
+      'checkpoints.list': () => ({ checkpoints: mine }),
+      'runs.start': () => run({ name: 'Dialogue (fine-tuned 5 min)' }),
+      'runs.estimate': (input) => {
+        const budget = input.config?.budget;
+        const minutes = budget && 'minutes' in budget ? budget.minutes : 10;
+        return { seconds: minutes * 60, backend: 'wasm', tokensPerSecond: 900, basis: null, tokensPerEpoch: 30_000 };
+      },
+      ...extra,
+    });
+    const model = new TrainingModel(fake.api);
+    await model.load();
+    render(TrainingPane, { props: { model } });
+    await fireEvent.click(screen.getByRole('radio', { name: /Encoder–decoder/ }));
+    return { fake, model };
+  }
+  const startFrom = () => screen.getByRole('combobox', { name: 'Start from' });
+  const options = () => [...startFrom().querySelectorAll('option')].map((o) => o.textContent);
+  const setTask = (task: string) => fireEvent.change(screen.getByRole('combobox', { name: 'Task' }), { target: { value: task } });
+  const start = async () => {
+    await fireEvent.click(screen.getByRole('button', { name: 'Start training' }));
+    await settle();
+  };
+
+  it('offers, per task, its starter (the default for dialogue), scratch and my models trained for that task', async () => {
+    await pane();
+    // Summaries: there is no starter summarizer, so a new model is the default, with the new-model presets.
+    expect(options()).toEqual([SCRATCH_LABEL, 'Summarizer (small)']);
+    expect(startFrom()).toHaveDisplayValue(SCRATCH_LABEL);
+    expect(screen.getByRole('radio', { name: /Small — quick, rough/ })).toBeChecked();
+
+    await setTask('dialogue');
+    expect(options()).toEqual(['The starter dialogue model (Starter dialogue)', SCRATCH_LABEL, 'Dialogue (small)']);
+    expect(startFrom()).toHaveDisplayValue('The starter dialogue model (Starter dialogue)');
+    // Adapting has no preset and no advanced settings: a budget over the service's fine-tuning settings.
+    expect(screen.queryByRole('radio', { name: /Small/ })).toBeNull();
+    expect(screen.queryByRole('checkbox', { name: 'Advanced settings' })).toBeNull();
+    expect(screen.getByRole('group', { name: 'Training time' })).toBeInTheDocument();
+    expect(screen.getByRole('spinbutton', { name: 'Budget' })).toHaveValue(5);
+    expect(screen.getByRole('combobox', { name: 'Budget unit' })).toHaveValue('minutes');
+
+    // The language model's choice is its own.
+    await fireEvent.click(screen.getByRole('radio', { name: /Language model/ }));
+    expect(options()).toEqual(['The starter model (Starter prose)', SCRATCH_LABEL, 'Oliver (fine-tuned 5 min)']);
+    expect(startFrom()).toHaveDisplayValue('The starter model (Starter prose)');
+  });
+
+  it('adapts the dialogue starter with no preset, a config of the parent and a budget, shows its estimate and says it adapts it', async () => {
+    const { fake } = await pane();
+    await setTask('dialogue');
+    await new Promise((r) => setTimeout(r, 400));
+    const adaptStarter = { kind: 'seq2seq', pairs, task: 'dialogue', config: { from: { kind: 'starter' }, budget: { minutes: 5 } } };
+    expect(fake.inputs('runs.estimate').at(-1)).toEqual(adaptStarter);
+    expect(await screen.findByText('This run: about 5 min on wasm.')).toBeInTheDocument();
+    await start();
+    expect(fake.inputs('runs.start')).toEqual([adaptStarter]);
+    expect(screen.getByRole('status')).toHaveTextContent('Started “Dialogue (fine-tuned 5 min)”: it adapts the starter dialogue model to your pairs.');
+
+    await fireEvent.change(screen.getByRole('spinbutton', { name: 'Budget' }), { target: { value: '12' } });
+    await new Promise((r) => setTimeout(r, 400));
+    expect(await screen.findByText('This run: about 12 min on wasm.')).toBeInTheDocument();
+    await start();
+    expect(fake.inputs('runs.start')[1]).toEqual({ ...adaptStarter, config: { from: { kind: 'starter' }, budget: { minutes: 12 } } });
+  });
+
+  it('trains a dialogue model from scratch with a preset, or adapts my dialogue model (its best checkpoint)', async () => {
+    const { fake } = await pane();
+    await setTask('dialogue');
+    await fireEvent.change(startFrom(), { target: { value: 'scratch' } });
+    expect(screen.getByRole('radio', { name: /Small — quick, rough/ })).toBeChecked();
+    expect(screen.getByRole('checkbox', { name: 'Advanced settings' })).toBeInTheDocument();
+    await start();
+    expect(fake.inputs('runs.start')[0]).toEqual({ kind: 'seq2seq', pairs, task: 'dialogue', preset: 'small' });
+
+    await fireEvent.change(startFrom(), { target: { value: 'checkpoint:32' } });
+    await start();
+    expect(fake.inputs('runs.start')[1]).toEqual({ kind: 'seq2seq', pairs, task: 'dialogue', config: { from: { kind: 'checkpoint', checkpointId: 32 }, budget: { minutes: 5 } } });
+    expect(screen.getByRole('status')).toHaveTextContent('it adapts “Dialogue (small)” to your pairs.');
+  });
+
+  it('adapts my summarizer, and a new task resets a model it cannot start from to its own default', async () => {
+    const { fake } = await pane();
+    await fireEvent.change(startFrom(), { target: { value: 'checkpoint:41' } });
+    await start();
+    expect(fake.inputs('runs.start')[0]).toEqual({ kind: 'seq2seq', pairs, task: 'summarize', config: { from: { kind: 'checkpoint', checkpointId: 41 }, budget: { minutes: 5 } } });
+
+    // A summarizer cannot start a dialogue model: dialogue starts from its starter.
+    await setTask('dialogue');
+    expect(startFrom()).toHaveDisplayValue('The starter dialogue model (Starter dialogue)');
+    // A dialogue model cannot start a summarizer, nor can the dialogue starter: summaries start from scratch.
+    await fireEvent.change(startFrom(), { target: { value: 'checkpoint:32' } });
+    await setTask('summarize');
+    expect(startFrom()).toHaveDisplayValue(SCRATCH_LABEL);
+    expect(screen.getByRole('radio', { name: /Small — quick, rough/ })).toBeChecked();
+    await start();
+    expect(fake.inputs('runs.start')[1]).toEqual({ kind: 'seq2seq', pairs, task: 'summarize', preset: 'small' });
+  });
+
+  it('starts dialogue from scratch by default when this build ships no dialogue starter', async () => {
+    const { fake } = await pane({ 'presets.list': () => ({ ...listed, dialogueStarter: null }) });
+    await setTask('dialogue');
+    expect(options()).toEqual([SCRATCH_LABEL, 'Dialogue (small)']);
+    expect(startFrom()).toHaveDisplayValue(SCRATCH_LABEL);
+    await start();
+    expect(fake.inputs('runs.start')).toEqual([{ kind: 'seq2seq', pairs, task: 'dialogue', preset: 'small' }]);
+  });
+});

@@ -94,7 +94,7 @@ export class AppModel {
   /** The Training form set for a summarizer trained from a pairs file, whose path the writer gives there. */
   prepareSummarizerFromFile(): void {
     this.training.setKind('seq2seq');
-    this.training.form.task = 'summarize';
+    this.training.setTask('summarize');
     this.training.form.pairsKind = 'file';
   }
 

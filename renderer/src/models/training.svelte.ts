@@ -8,6 +8,7 @@ import {
   LOSS_METRIC,
   type ApiClient,
   type ApiInput,
+  type Budget,
   type Checkpoint,
   type CorpusSummary,
   type EventPayload,
@@ -24,7 +25,18 @@ import { errorText } from '../lib/format.js';
 import { alignSeries, LossCurve } from '../lib/series.js';
 import { tinyCorpusWarning } from '../lib/tinyCorpus.js';
 import { runFigures, type Progress } from './runFigures.js';
-import { SCRATCH, STARTER, modelOptions, parentRequest, presetsFor, withoutArchitecture, type StartFromChoice, type StartFromOption } from './startFrom.js';
+import {
+  SCRATCH,
+  STARTER,
+  modelOptions,
+  parentRequest,
+  presetsFor,
+  startFromOptions,
+  withoutArchitecture,
+  type ModelPurpose,
+  type StartFromChoice,
+  type StartFromOption,
+} from './startFrom.js';
 
 export type { Progress } from './runFigures.js';
 
@@ -34,6 +46,10 @@ export interface TrainingForm {
   corpusId: number | null;
   /** What a language model starts from (./startFrom.ts): the starter, scratch, or `checkpoint:<id>`. */
   from: StartFromChoice;
+  /** What an encoder–decoder starts from: the dialogue starter (dialogue only), scratch, or one of the task's models. */
+  seq2seqFrom: StartFromChoice;
+  /** How long an encoder–decoder adapts the model it starts from (no preset: the service's fine-tuning settings). */
+  adaptBudget: Budget;
   pairsKind: 'mined' | 'file';
   pairsCorpusId: number | null;
   pairsPath: string;
@@ -46,6 +62,9 @@ export interface TrainingForm {
 }
 
 const SAMPLES_KEPT = 20;
+
+/** An encoder–decoder adapts for this long unless the writer says (the service's fine-tuning default too). */
+const ADAPT_BUDGET: Budget = { minutes: 5 };
 
 /** Samples by step (a later one for the same step replaces the earlier), oldest first, the newest kept. */
 export function mergeSamples(existing: readonly RunSample[], added: readonly RunSample[]): RunSample[] {
@@ -78,6 +97,8 @@ export class TrainingModel {
     name: '',
     corpusId: null,
     from: STARTER,
+    seq2seqFrom: SCRATCH,
+    adaptBudget: { ...ADAPT_BUDGET },
     pairsKind: 'mined',
     pairsCorpusId: null,
     pairsPath: '',
@@ -89,8 +110,10 @@ export class TrainingModel {
   });
   /** The shipped starter model, when there is one (null: none; undefined: not loaded yet). */
   starter = $state<{ name: string } | null | undefined>(undefined);
-  /** The writer's language models a run can start from. */
-  models = $state<StartFromOption[]>([]);
+  /** The shipped starter dialogue model, when there is one. */
+  dialogueStarter = $state<{ name: string } | null>(null);
+  /** The writer's models (their checkpoints), which a run of the same purpose can start from. */
+  savedModels = $state<Checkpoint[]>([]);
   /** How long the run the form describes would take here (null: unknown or the form is incomplete). */
   runEstimate = $state<RunEstimate | null>(null);
   starting = $state(false);
@@ -112,13 +135,15 @@ export class TrainingModel {
     const checkpoints = this.selectedRunId === null ? [] : (this.checkpoints[this.selectedRunId] ?? []);
     return runFigures(this.selectedProgress, this.curve.data, checkpoints);
   });
-  kindPresets = $derived(presetsFor(this.presets, this.form.kind, this.form.from));
-  /** What a language model can start from: the starter (if shipped), scratch, the writer's models. */
-  startFromOptions = $derived<StartFromOption[]>([
-    ...(this.starter ? [{ value: STARTER, label: `The starter model (${this.starter.name})` }] : []),
-    { value: SCRATCH, label: 'Nothing: a new model, from scratch' },
-    ...this.models,
-  ]);
+  /** What the form's model is for: a language model, or the encoder–decoder's task. */
+  purpose = $derived<ModelPurpose>(this.form.kind === 'lm' ? 'lm' : this.form.task);
+  /** What the form's model starts from. */
+  fromChoice = $derived(this.form.kind === 'lm' ? this.form.from : this.form.seq2seqFrom);
+  kindPresets = $derived(presetsFor(this.presets, this.form.kind, this.fromChoice));
+  /** The writer's models the form's model can start from. */
+  models = $derived(modelOptions(this.savedModels, this.purpose));
+  /** What the form's model can start from: its purpose's starter (if shipped), scratch, the writer's models. */
+  startFromOptions = $derived<StartFromOption[]>(startFromOptions(this.#starterOption(this.purpose), this.models));
   /** A warning before training on a corpus too small to learn from (null when it is big enough, or a file). */
   corpusWarning = $derived.by(() => {
     const f = this.form;
@@ -149,12 +174,12 @@ export class TrainingModel {
       const [corpora, runs, checkpoints] = await Promise.all([
         this.#api.corpora.list(),
         this.#api.runs.list({ limit: 100 }),
-        // Without the list, a run can still start from the starter or from scratch.
-        this.#api.checkpoints.list({ kind: 'lm' }).catch(() => ({ checkpoints: [] })),
+        // Without the list, a run can still start from a starter or from scratch.
+        this.#api.checkpoints.list({}).catch(() => ({ checkpoints: [] })),
       ]);
       this.corpora = corpora.corpora;
       this.runs = runs.runs;
-      this.models = modelOptions(checkpoints.checkpoints);
+      this.savedModels = checkpoints.checkpoints;
       for (const run of runs.runs) if (run.progress) this.progress[run.id] = progressOf(run);
       this.form.corpusId ??= this.corpora[0]?.id ?? null;
       this.form.pairsCorpusId ??= this.corpora[0]?.id ?? null;
@@ -174,12 +199,26 @@ export class TrainingModel {
     const listed = await this.#api.presets.list(corpusId === undefined ? {} : { corpusId });
     this.presets = listed.presets;
     this.backend = listed.backend;
-    const firstLoad = this.starter === undefined;
     this.starter = listed.starter ?? null;
-    // The starter is the default for a language model when this build ships one.
-    if (firstLoad && !this.starter && this.form.from === STARTER) this.form.from = SCRATCH;
-    if (!this.startFromOptions.some((o) => o.value === this.form.from)) this.form.from = this.starter ? STARTER : SCRATCH;
+    this.dialogueStarter = listed.dialogueStarter ?? null;
+    // A starter is the default for its purpose when this build ships one; a choice that is not offered goes back to the default.
+    const lm = startFromOptions(this.#starterOption('lm'), modelOptions(this.savedModels, 'lm'));
+    if (!lm.some((o) => o.value === this.form.from)) this.form.from = this.#defaultFrom('lm');
+    const seq2seq = startFromOptions(this.#starterOption(this.form.task), modelOptions(this.savedModels, this.form.task));
+    if (!seq2seq.some((o) => o.value === this.form.seq2seqFrom)) this.form.seq2seqFrom = this.#defaultFrom(this.form.task);
     this.#fitPreset();
+  }
+
+  /** The starter a model for `purpose` can start from, as the form offers it (null: none shipped). */
+  #starterOption(purpose: ModelPurpose): { label: string } | null {
+    if (purpose === 'lm') return this.starter ? { label: `The starter model (${this.starter.name})` } : null;
+    if (purpose === 'dialogue') return this.dialogueStarter ? { label: `The starter dialogue model (${this.dialogueStarter.name})` } : null;
+    return null; // there is no starter summarizer
+  }
+
+  /** What a model for `purpose` starts from unless the writer says: its starter when shipped, else scratch. */
+  #defaultFrom(purpose: ModelPurpose): StartFromChoice {
+    return this.#starterOption(purpose) ? STARTER : SCRATCH;
   }
 
   /** Estimated seconds for a preset on the current backend, or null. */
@@ -194,8 +233,21 @@ export class TrainingModel {
   }
 
   setFrom(from: StartFromChoice): void {
-    this.form.from = from;
+    if (this.form.kind === 'lm') this.form.from = from;
+    else this.form.seq2seqFrom = from;
     this.#fitPreset();
+  }
+
+  /** A new task starts from its own default: no model the other task could start from (scratch aside) serves it. */
+  setTask(task: Seq2seqTask): void {
+    if (task === this.form.task) return;
+    this.form.task = task;
+    this.form.seq2seqFrom = this.#defaultFrom(task);
+    this.#fitPreset();
+  }
+
+  setAdaptBudget(budget: Budget): void {
+    this.form.adaptBudget = budget;
   }
 
   async setCorpus(corpusId: number | null): Promise<void> {
@@ -227,16 +279,24 @@ export class TrainingModel {
     if (preset?.kind === 'seq2seq') this.form.seq2seq = { ...preset.config };
   }
 
-  /** True when the language model adapts a model (its size is the parent's). */
+  /** True when the form's model adapts a model (its size is the parent's). */
   get adapting(): boolean {
-    return this.form.kind === 'lm' && this.form.from !== SCRATCH;
+    return this.fromChoice !== SCRATCH;
+  }
+
+  /**
+   * True when an encoder–decoder adapts a model: there is no preset for it, so the form asks only for a budget
+   * and the service fills in its fine-tuning settings (no advanced settings: their values would be guesses).
+   */
+  get adaptingEncoderDecoder(): boolean {
+    return this.form.kind === 'seq2seq' && this.adapting;
   }
 
   startInput(): ApiInput<'runs.start'> | string {
     const f = this.form;
     const name = f.name.trim() || undefined;
     const preset = f.preset || undefined;
-    if (!preset && !f.advanced) return 'Choose a preset or open the advanced settings.';
+    if (!preset && !f.advanced && !this.adaptingEncoderDecoder) return 'Choose a preset or open the advanced settings.';
     if (f.kind === 'lm') {
       if (f.corpusId === null) return 'Choose a corpus to train on.';
       const from = parentRequest(f.from);
@@ -253,6 +313,8 @@ export class TrainingModel {
       if (!f.pairsPath.trim()) return 'Give the path of a pairs file.';
       pairs = { kind: 'file', path: f.pairsPath.trim() };
     }
+    const from = parentRequest(f.seq2seqFrom);
+    if (from) return { kind: 'seq2seq', pairs, task: f.task, name, config: { from, budget: $state.snapshot(f.adaptBudget) } };
     const config = f.advanced && f.seq2seq ? $state.snapshot(f.seq2seq) : undefined;
     return { kind: 'seq2seq', pairs, task: f.task, name, preset, ...(config ? { config } : {}) };
   }
@@ -288,7 +350,7 @@ export class TrainingModel {
       this.runs = [run, ...this.runs.filter((r) => r.id !== run.id)];
       this.error = null;
       this.status = `Started “${run.name}”.`;
-      if (input.kind === 'lm' && input.config?.from) this.status = `Started “${run.name}”: it adapts ${this.#fromLabel()} to your writing.`;
+      if (input.config?.from) this.status = `Started “${run.name}”: it adapts ${this.#fromLabel()} to your ${input.kind === 'lm' ? 'writing' : 'pairs'}.`;
       await this.select(run.id);
     } catch (e) {
       this.error = `Could not start training: ${errorText(e)}`;
@@ -298,8 +360,8 @@ export class TrainingModel {
   }
 
   #fromLabel(): string {
-    if (this.form.from === STARTER) return 'the starter model';
-    return `“${this.models.find((m) => m.value === this.form.from)?.label ?? 'the model'}”`;
+    if (this.fromChoice === STARTER) return this.form.kind === 'lm' ? 'the starter model' : 'the starter dialogue model';
+    return `“${this.models.find((m) => m.value === this.fromChoice)?.label ?? 'the model'}”`;
   }
 
   pause = (runId: number) => this.#control('pause', runId);

@@ -88,6 +88,11 @@ export const PresetsListOutput = z.object({
   backend: z.string().nullable(),
   /** The starter language model this build ships, which a run can start from (`{kind: 'starter'}`); null: none. */
   starter: z.object({ name: z.string() }).nullable().optional(),
+  /**
+   * The starter dialogue model this build ships, which an encoder–decoder run for dialogue can start from
+   * (`{kind: 'starter'}` in a seq2seq run); null: none. There is no starter summarizer.
+   */
+  dialogueStarter: z.object({ name: z.string() }).nullable().optional(),
 });
 
 export type ModelPane = z.infer<typeof ModelPane>;

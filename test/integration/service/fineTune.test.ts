@@ -154,6 +154,13 @@ describe('fine-tuning through the service', () => {
       expect(dialogue.name).toBe('Dialogue (fine-tuned 5 min)');
       expect(dialogue.lineage).toEqual([STARTER_DIALOGUE_MODEL]);
       await c.api.runs.cancel({ runId: dialogue.id });
+
+      // The Training pane sends no preset when it adapts an encoder–decoder: a budget over the fine-tuning settings.
+      const pane = { kind: 'seq2seq', task: 'dialogue', pairs: { kind: 'file', path: DIALOGUE_PAIRS }, config: { from: { kind: 'starter' }, budget: { minutes: 5 } } } as const;
+      expect(await c.api.runs.estimate(pane)).toMatchObject({ seconds: 300, basis: null });
+      const adapted = await c.api.runs.start(pane);
+      expect(adapted.config).toMatchObject({ from: { kind: 'dir', name: STARTER_DIALOGUE_MODEL }, embed: 8, hidden: 8, attention: 'bahdanau', lr: 3e-4, batch: 16, budget: { minutes: 5 } });
+      await c.api.runs.cancel({ runId: adapted.id });
     } finally {
       c.close();
       await s.stop();

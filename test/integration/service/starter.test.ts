@@ -83,6 +83,10 @@ describe('first run', () => {
     let api = ipcClient(t.service).api;
     await until(() => api.settings.get(), (s) => s.models.editor !== null);
     expect((await api.settings.get()).models.dialogue).toBeNull();
+    // The Training pane learns which starters there are; a dialogue run cannot start from one this build lacks.
+    expect(await api.presets.list({ kind: 'seq2seq' })).toMatchObject({ starter: { name: STARTER_MODEL }, dialogueStarter: null });
+    const fromStarter = { kind: 'seq2seq', task: 'dialogue', pairs: { kind: 'file', path: '/nowhere/pairs.tsv' }, config: { from: { kind: 'starter' } } } as const;
+    await expect(api.runs.start(fromStarter)).rejects.toMatchObject({ name: 'ValidationError', message: expect.stringMatching(/no starter model/) });
     await t.stop();
 
     const starter = starterDir();
@@ -91,6 +95,7 @@ describe('first run', () => {
     const settings = await until(() => api.settings.get(), (s) => s.models.dialogue !== null);
     const names = (await api.checkpoints.list({})).checkpoints.map((c) => c.runName).sort();
     expect(names).toEqual([STARTER_DIALOGUE_MODEL, STARTER_MODEL].sort());
+    expect((await api.presets.list({})).dialogueStarter).toEqual({ name: STARTER_DIALOGUE_MODEL });
     expect((await api.corpora.list()).corpora).toHaveLength(1);
     await t.stop();
 
@@ -106,5 +111,6 @@ describe('first run', () => {
     const api = ipcClient(t.service).api;
     expect((await api.corpora.list()).corpora).toEqual([]);
     expect((await api.settings.get()).models.editor).toBeNull();
+    expect(await api.presets.list({})).toMatchObject({ starter: null, dialogueStarter: null });
   });
 });
