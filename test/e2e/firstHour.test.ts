@@ -14,7 +14,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { STARTER_MODEL } from '../../src/service/starter.js';
 import { startApp, type E2eApp } from './app.js';
 import { draftEditor, draftText, ghost, ghostGeometry } from './editorDom.js';
-import type { InPage } from './inPage.js';
+import type { InPage, InPageElement } from './inPage.js';
 import { ROOT } from './renderer.js';
 import { pane, screenshotBoth, showPane, until } from './ui.js';
 
@@ -28,8 +28,8 @@ describe('a writer’s first hour', () => {
   beforeAll(async () => {
     app = await startApp();
     await app.api.settings.update({ welcome: { dismissed: true } });
-    // The starter model is imported (and chosen for the editor) shortly after the first start.
-    await until(async () => (await app.api.settings.get()).models.editor, (id) => id !== null, 'the starter model');
+    // The starter models are imported (and chosen for the editor and Dialogue) shortly after the first start.
+    await until(async () => (await app.api.settings.get()).models, (m) => m.editor !== null && m.dialogue !== null, 'the starter models');
     await app.page.reload();
   });
   afterAll(async () => {
@@ -122,7 +122,7 @@ describe('a writer’s first hour', () => {
     expect(await draftText(page)).toBe(`${before}${shown}\n\tIt was late.`);
   });
 
-  it('opens the Summarizer and Dialogue, which say what they need', async () => {
+  it('opens the Summarizer, which says what it needs, and the Dialogue, which answers', async () => {
     const summarizer = await showPane(app.page, 'Summarizer');
     await summarizer.getByText(/^\s*No summarizer model is chosen yet\./).waitFor();
     // It offers to train one on the writer's newest corpus, with the service's estimate of that run.
@@ -134,10 +134,21 @@ describe('a writer’s first hour', () => {
     expect(await setup.getByText(/^\s*Longhand pairs each section of “Time Machine” with its heading/).count()).toBe(1);
     expect(await setup.getByRole('button', { name: 'Start training' }).isEnabled()).toBe(true);
     await screenshotBoth(app.page, 'first-hour-summarizer', setup);
+    // The Dialogue pane answers on first run: the starter dialogue model is installed and chosen.
     const dialogue = await showPane(app.page, 'Dialogue');
-    await dialogue.getByText(/^\s*No dialogue model is chosen yet\./).waitFor();
-    await dialogue.getByRole('textbox').first().fill('Where have you been?');
-    expect(await dialogue.getByRole('button', { name: 'Send' }).isDisabled()).toBe(true);
+    expect(await dialogue.getByText(/No dialogue model is chosen yet/).count()).toBe(0);
+    const message = dialogue.getByRole('textbox', { name: 'Message' });
+    await message.fill('Where have you been all this while?');
+    await message.press('Enter');
+    const conversation = dialogue.getByRole('list', { name: 'Conversation' });
+    const reply = await until(
+      () => conversation.locator('li.model').evaluateAll((items: InPageElement[]) => (items.some((li) => li.querySelector('.typing')) ? '' : (items[0]?.querySelector('.text')?.textContent?.trim() ?? ''))),
+      (text) => text !== '',
+      'the starter dialogue model to reply',
+    );
+    expect(reply).toMatch(/\p{L}/u);
+    expect(await dialogue.getByRole('alert').count()).toBe(0);
+    await screenshotBoth(app.page, 'first-hour-dialogue', dialogue);
   });
 
   it('stays on this machine, without page errors', () => {

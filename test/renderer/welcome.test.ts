@@ -39,6 +39,7 @@ describe('First-run welcome', () => {
     expect(screen.getByRole('region', { name: 'Editor' })).toContainElement(panel);
     expect(panel).toHaveTextContent(/starter model trained on two dozen public-domain novels/);
     expect(panel).toHaveTextContent(/import your writing in the Library and train on it in Training: starting from\s+the starter model, a few minutes adapt it to you/);
+    expect(panel).toHaveTextContent(/The Dialogue pane has a starter partner too/);
     expect(panel).toHaveTextContent(/Everything stays on this computer/);
     // Every control has its own name; the draft is still there to write in.
     expect(within(panel!).getAllByRole('button').map((b) => b.textContent)).toEqual(['Import my writing', 'Got it']);
