@@ -1,5 +1,6 @@
 import { fireEvent, render, screen, within } from '@testing-library/svelte';
 import { describe, expect, it } from 'vitest';
+import { REPLY_DECODING } from '../../src/contract/index.js';
 import { DialogueModel, DialoguePane } from './subjects.js';
 import { deferred, fakeApi, settle } from './fakeApi.js';
 
@@ -35,7 +36,7 @@ describe('DialoguePane', () => {
         { role: 'model', text: 'Hello (1) to “Hi there”' },
       ],
       message: 'And now?',
-      temperature: 0.8,
+      temperature: REPLY_DECODING.temperature,
       maxTokens: 60,
     });
     expect(screen.getByRole('textbox', { name: 'Message' })).toHaveValue('');

@@ -4,7 +4,7 @@
  *
  *   const model = await loadSeq2seq(dir);              // or fromCheckpoint(loaded)
  *   const s = summarize(model, text, { beam: 4 });     // { summary, sourceTokens, summaryTokens, attention, … }
- *   const r = reply(model, message, { temperature: 0.8, seed: 1 });
+ *   const r = reply(model, message, { seed: 1 }  // REPLY_DECODING: sampling at 0.7, top 40, no repeated trigram);
  *   model.dispose();
  */
 import { REPLY_DECODING, SUMMARY_DECODING } from '../../contract/schemas/decoding.js';
