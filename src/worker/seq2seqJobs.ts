@@ -63,13 +63,13 @@ export const seq2seqJobs: Pick<JobRegistry, 'summarize' | 'reply'> = {
   summarize: async (model, request, context) => {
     const handle = asSeq2seq(model, 'summaries');
     checkCancelled(context);
-    if (request.maxLength !== undefined && request.minLength > request.maxLength) throw new ApiError('ValidationError', 'The minimum length must not exceed the maximum length.');
+    if (request.maxLength !== undefined && request.minLength !== undefined && request.minLength > request.maxLength) throw new ApiError('ValidationError', 'The minimum length must not exceed the maximum length.');
     let result: ReturnType<typeof summarizeText>;
     try {
       result = summarizeText(handle, request.text, {
         beam: request.beam,
         lengthPenalty: request.lengthPenalty,
-        minLength: request.minLength,
+        ...(request.minLength !== undefined ? { minLength: request.minLength } : {}),
         ...(request.maxLength !== undefined ? { maxLength: request.maxLength } : {}),
       });
     } catch (error) {

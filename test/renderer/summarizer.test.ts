@@ -38,23 +38,25 @@ describe('SummarizerPane', () => {
     await fireEvent.input(screen.getByRole('spinbutton', { name: 'Length penalty' }), { target: { value: '1.4' } });
     await fireEvent.click(screen.getByRole('button', { name: 'Summarize' }));
     await settle();
-    expect(fake.inputs('generate.summarize')).toEqual([{ text: 'A storm hit the coast today.', beam: 6, lengthPenalty: 1.4, minLength: 0 }]);
+    expect(fake.inputs('generate.summarize')).toEqual([{ text: 'A storm hit the coast today.', beam: 6, lengthPenalty: 1.4 }]);
     expect(screen.getByText('Storm hits coast')).toBeInTheDocument();
   });
 
-  it('asks for the pane defaults of the one decoding set, and a maximum length only when the writer gives one', async () => {
+  it('asks for the pane defaults of the one decoding set, and a minimum or maximum length only when the writer gives one', async () => {
     const { fake } = setup();
     expect((screen.getByRole('spinbutton', { name: 'Maximum length' }) as HTMLInputElement).value).toBe('');
+    expect((screen.getByRole('spinbutton', { name: 'Minimum length' }) as HTMLInputElement).value).toBe('');
     await fireEvent.input(screen.getByRole('textbox', { name: 'Text to summarize' }), { target: { value: 'A storm hit the coast today.' } });
     await fireEvent.click(screen.getByRole('button', { name: 'Summarize' }));
     await settle();
     await fireEvent.input(screen.getByRole('spinbutton', { name: 'Maximum length' }), { target: { value: '50' } });
+    await fireEvent.input(screen.getByRole('spinbutton', { name: 'Minimum length' }), { target: { value: '30' } });
     await fireEvent.click(screen.getByRole('button', { name: 'Summarize' }));
     await settle();
     const text = 'A storm hit the coast today.';
     expect(fake.inputs('generate.summarize')).toEqual([
-      { text, beam: SUMMARY_DECODING.beam, lengthPenalty: SUMMARY_DECODING.lengthPenalty, minLength: SUMMARY_DECODING.minLength },
-      { text, beam: SUMMARY_DECODING.beam, lengthPenalty: SUMMARY_DECODING.lengthPenalty, minLength: SUMMARY_DECODING.minLength, maxLength: 50 },
+      { text, beam: SUMMARY_DECODING.beam, lengthPenalty: SUMMARY_DECODING.lengthPenalty },
+      { text, beam: SUMMARY_DECODING.beam, lengthPenalty: SUMMARY_DECODING.lengthPenalty, minLength: 30, maxLength: 50 },
     ]);
   });
 

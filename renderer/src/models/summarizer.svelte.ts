@@ -19,7 +19,8 @@ export class SummarizerModel {
   drafts = $state<DraftSummary[]>([]);
   beam = $state<number>(SUMMARY_DECODING.beam);
   lengthPenalty = $state<number>(SUMMARY_DECODING.lengthPenalty);
-  minLength = $state<number>(SUMMARY_DECODING.minLength);
+  /** null (the field left empty): about as long as the model's training summaries, for this text's length. */
+  minLength = $state<number | null>(null);
   /** null (the field left empty): as long as the model's training summaries. */
   maxLength = $state<number | null>(null);
   result = $state.raw<SummarizeResult | null>(null);
@@ -72,7 +73,7 @@ export class SummarizerModel {
         return;
       }
       const result = await this.#api.generate.summarize(
-        { text, beam: this.beam, lengthPenalty: this.lengthPenalty, minLength: this.minLength, ...(this.maxLength !== null && Number.isFinite(this.maxLength) ? { maxLength: this.maxLength } : {}) },
+        { text, beam: this.beam, lengthPenalty: this.lengthPenalty, ...(this.minLength !== null && Number.isFinite(this.minLength) ? { minLength: this.minLength } : {}), ...(this.maxLength !== null && Number.isFinite(this.maxLength) ? { maxLength: this.maxLength } : {}) },
         { signal: controller.signal },
       );
       this.result = result;

@@ -40,7 +40,7 @@ export const registerEval: Register = (program: Command, io: CliIo, setExit) => 
     .requiredOption('--pairs <file>', 'JSONL or TSV pairs (source → reference)')
     .option('--task <task>', 'summarize or dialogue (default: what the model was trained for)')
     .option('--beam <n>', `beam width (default ${SUMMARY_DECODING.beam} for summaries; ${REPLY_DECODING.beam} for replies when --temperature is 0)`, (v) => int(v))
-    .option('--min-length <n>', `minimum summary tokens (default ${SUMMARY_DECODING.minLength})`, (v) => int(v, 0))
+    .option('--min-length <n>', 'minimum summary tokens (default: as long as the model\'s training summaries relative to their sources)', (v) => int(v, 0))
     .option('--max-length <n>', "maximum output tokens (default: the model's target length)", (v) => int(v))
     .option('--length-penalty <a>', `Wu et al.'s length penalty α for beam search (0: none) (default ${SUMMARY_DECODING.lengthPenalty})`, nonNegative)
     .option('--temperature <t>', `replies: sampling temperature, 0 for beam search (default ${REPLY_DECODING.temperature})`, nonNegative)
@@ -68,7 +68,7 @@ export const registerEval: Register = (program: Command, io: CliIo, setExit) => 
               ...(o.examples !== undefined ? { examples: o.examples } : {}),
               decoding:
                 task === 'summarize'
-                  ? summarySearch({ beam: o.beam, lengthPenalty: o.lengthPenalty, minLength: o.minLength, maxLength: o.maxLength, blockNgram: o.blockNgram })
+                  ? summarySearch({ beam: o.beam, lengthPenalty: o.lengthPenalty, minLength: o.minLength, maxLength: o.maxLength, blockNgram: o.blockNgram }, handle)
                   : replySearch({ temperature: o.temperature, topK: o.topK, beam: o.beam, lengthPenalty: o.lengthPenalty, maxTokens: o.maxLength, blockNgram: o.blockNgram }),
             });
           } catch (error) {

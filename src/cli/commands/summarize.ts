@@ -32,7 +32,7 @@ export const registerSummarize: Register = (program: Command, io: CliIo, setExit
     .requiredOption('--model <dir|run>', 'seq2seq checkpoint directory, or a training run id (its best checkpoint)')
     .requiredOption('--input <file>', 'the text to summarize; - reads standard input')
     .option('--beam <n>', 'beam width; 1 is greedy', (v) => int(v), SUMMARY_DECODING.beam)
-    .option('--min-length <n>', 'minimum summary tokens', (v) => int(v, 0))
+    .option('--min-length <n>', "minimum summary tokens (default: as long as the model's training summaries relative to their sources)", (v) => int(v, 0))
     .option('--max-length <n>', "maximum summary tokens (default: the model's target length)", (v) => int(v))
     .option('--length-penalty <a>', "Wu et al.'s length penalty α (0: none)", nonNegative, SUMMARY_DECODING.lengthPenalty)
     .option('--coverage-penalty <b>', "Wu et al.'s coverage penalty β (0: none)", nonNegative, 0)

@@ -29,14 +29,16 @@ export const Completion = z.object({
 });
 export const GenerateCompleteOutput = Completion.extend({ modelId: Id });
 
-const minNotOverMax = (v: { minLength: number; maxLength?: number | undefined }) => v.maxLength === undefined || v.minLength <= v.maxLength;
+const minNotOverMax = (v: { minLength?: number | undefined; maxLength?: number | undefined }) =>
+  v.maxLength === undefined || v.minLength === undefined || v.minLength <= v.maxLength;
 const minNotOverMaxError = { message: 'minimum length must not exceed maximum length', path: ['minLength'] };
 
 const summarizeShape = {
   text: text(LIMITS.summarizeChars).refine((s) => s.trim().length > 0, 'give some text to summarize'),
   beam: intIn(1, 16).default(SUMMARY_DECODING.beam),
   lengthPenalty: z.number().min(0).max(3).default(SUMMARY_DECODING.lengthPenalty),
-  minLength: intIn(0, 1000).default(SUMMARY_DECODING.minLength),
+  /** Omitted: about as long, for the text's length, as the model's training summaries were for theirs. */
+  minLength: intIn(0, 1000).optional(),
   /** Omitted: as long as the model's training summaries (its target length). */
   maxLength: intIn(1, 1000).optional(),
 };

@@ -70,7 +70,7 @@ export function evaluateSeq2seq(handle: Seq2seqHandle, pairs: readonly Pair[], o
   const { model, codec } = handle;
   const config = model.config;
   const decoding: SearchOptions =
-    options.decoding ?? (task === 'summarize' ? summarySearch() : replySearch());
+    options.decoding ?? (task === 'summarize' ? summarySearch({}, handle) : replySearch());
   const used: Pair[] = [];
   const encoded: EncodedPair[] = [];
   let skipped = 0;

@@ -9,7 +9,7 @@
  */
 import { REPLY_DECODING, SUMMARY_DECODING } from '../../contract/schemas/decoding.js';
 import type { EncodedSource, Seq2seqCodec } from '../../model/seq2seq/codec.js';
-import { type LoadedSeq2seqCheckpoint, type Seq2seqTask, loadSeq2seqCheckpoint } from '../../model/seq2seq/checkpoint.js';
+import { type LoadedSeq2seqCheckpoint, type Seq2seqTask, type TargetLength, loadSeq2seqCheckpoint } from '../../model/seq2seq/checkpoint.js';
 import { Seq2seqModel } from '../../model/seq2seq/model.js';
 import { tf } from '../../compute/tf.js';
 import { type SearchOptions, type SearchResult, search } from './search.js';
@@ -26,6 +26,8 @@ export interface Seq2seqHandle {
   task: Seq2seqTask | null;
   /** The checkpoint's metrics and step, when loaded from one. */
   step: number | null;
+  /** How long its training targets were, per source token (absent in older checkpoints). */
+  targetLength?: TargetLength;
   dispose(): void;
 }
 
@@ -37,7 +39,8 @@ export async function loadSeq2seq(dir: string, options: { expectedSha256?: strin
 export function fromCheckpoint(loaded: LoadedSeq2seqCheckpoint): Seq2seqHandle {
   try {
     const model = Seq2seqModel.fromWeights(loaded.config, loaded.weights);
-    return { model, codec: loaded.codec, task: loaded.meta.task, step: loaded.meta.step, dispose: () => model.dispose() };
+    const { task, step, targetLength } = loaded.meta;
+    return { model, codec: loaded.codec, task, step, ...(targetLength ? { targetLength } : {}), dispose: () => model.dispose() };
   } finally {
     tf.dispose(Object.values(loaded.weights));
     if (loaded.optimizer) tf.dispose(loaded.optimizer.state.map((s) => s.tensor));
@@ -96,6 +99,7 @@ export interface SummarizeOptions {
   lengthPenalty?: number | undefined;
   /** Wu et al.'s β. Default 0 (0.2 is a common choice with a coverage model). */
   coveragePenalty?: number | undefined;
+  /** Default: as long as the model's training summaries relative to their sources (its TargetLength), else 0. */
   minLength?: number | undefined;
   /** Default: the model's maxTargetLen. */
   maxLength?: number | undefined;
@@ -103,15 +107,16 @@ export interface SummarizeOptions {
   blockNgram?: number | undefined;
 }
 
-/** The search a summary is decoded with. */
-export function summarySearch(options: SummarizeOptions = {}): SearchOptions {
+/** The search a summary is decoded with (`handle`: the model, whose training summaries set the default minimum). */
+export function summarySearch(options: SummarizeOptions = {}, handle?: Pick<Seq2seqHandle, 'targetLength'>): SearchOptions {
   const beam = options.beam ?? SUMMARY_DECODING.beam;
+  const perSource = options.minLength === undefined ? handle?.targetLength?.perSourceToken : undefined;
   return {
     strategy: beam > 1 ? 'beam' : 'greedy',
     beam,
     lengthPenalty: options.lengthPenalty ?? SUMMARY_DECODING.lengthPenalty,
     coveragePenalty: options.coveragePenalty ?? 0,
-    minLength: options.minLength ?? SUMMARY_DECODING.minLength,
+    ...(options.minLength !== undefined ? { minLength: options.minLength } : perSource !== undefined ? { minLengthPerSourceToken: perSource } : {}),
     ...(options.maxLength !== undefined ? { maxLength: options.maxLength } : {}),
     blockNgram: options.blockNgram ?? SUMMARY_DECODING.blockNgram,
   };
@@ -128,7 +133,7 @@ export interface SummarizeResult {
 }
 
 export function summarize(handle: Seq2seqHandle, text: string, options: SummarizeOptions = {}): SummarizeResult {
-  const out = generate(handle, text, summarySearch(options));
+  const out = generate(handle, text, summarySearch(options, handle));
   return { summary: out.text, sourceTokens: out.sourceTokens, summaryTokens: out.tokens, attention: out.attention, score: out.score, truncated: out.truncated };
 }
 

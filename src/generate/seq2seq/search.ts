@@ -22,6 +22,11 @@ export interface SearchOptions {
   /** Output tokens, `</s>` not counted. Default: the model's maxTargetLen. */
   maxLength?: number;
   minLength?: number;
+  /**
+   * When minLength is not given: the minimum is this many tokens per source token read (rounded), up to the
+   * maximum — a summary model's TargetLength, so its summaries are about as long as the ones it learnt from.
+   */
+  minLengthPerSourceToken?: number;
   /** α of the length penalty (beam). Default 1; 0 ranks by total log-probability. */
   lengthPenalty?: number;
   /** β of the coverage penalty (beam). Default 0. */
@@ -73,7 +78,8 @@ export function search(session: Seq2seqSession, options: SearchOptions = {}): Se
 
 function limits(session: Seq2seqSession, options: SearchOptions): { min: number; max: number } {
   const max = options.maxLength ?? session.model.config.maxTargetLen;
-  const min = Math.min(options.minLength ?? 0, max);
+  const perSource = options.minLengthPerSourceToken;
+  const min = Math.min(options.minLength ?? (perSource !== undefined ? Math.round(perSource * session.sourceLen) : 0), max);
   if (!(Number.isInteger(max) && max >= 1)) throw new RangeError(`maxLength must be a positive integer (got ${max})`);
   return { min, max };
 }

@@ -53,11 +53,21 @@ export interface Seq2seqOptimizerState {
   state: { name: string; tensor: tf.Tensor }[];
 }
 
+/**
+ * How long the model's training targets were: the median over its training pairs of target tokens per source
+ * token (neither cut to the model's lengths). A summary decoded without a minimum length is given about this
+ * length (src/generate/seq2seq): beam search otherwise ends summaries well short of what the model was taught.
+ */
+export interface TargetLength {
+  perSourceToken: number;
+}
+
 export interface Seq2seqCheckpoint {
   config: Seq2seqConfig;
   weights: Weights;
   codec: Seq2seqCodec;
   task: Seq2seqTask | null;
+  targetLength?: TargetLength;
   step: number;
   metrics: Record<string, number>;
   optimizer?: Seq2seqOptimizerState;
@@ -70,6 +80,7 @@ export interface Seq2seqCheckpointMeta {
   version: number;
   createdAt: string;
   task: Seq2seqTask | null;
+  targetLength?: TargetLength;
   step: number;
   metrics: Record<string, number>;
   optimizer?: { name: string; hyper: Record<string, unknown> };
@@ -140,6 +151,7 @@ export async function saveSeq2seqCheckpoint(dir: string, checkpoint: Seq2seqChec
     kind: 'seq2seq',
     createdAt: (checkpoint.createdAt ?? new Date()).toISOString(),
     task: checkpoint.task,
+    ...(checkpoint.targetLength ? { targetLength: checkpoint.targetLength } : {}),
     config,
     step: checkpoint.step,
     metrics: encodeMetrics(checkpoint.metrics),
@@ -209,6 +221,7 @@ export async function loadSeq2seqCheckpoint(dir: string, options: { expectedSha2
       version: meta.version,
       createdAt: meta.createdAt,
       task: meta.task,
+      ...(meta.targetLength ? { targetLength: meta.targetLength } : {}),
       step: meta.step,
       metrics: decodeMetrics(meta.metrics),
       ...(meta.optimizer ? { optimizer: { name: meta.optimizer.name, hyper: meta.optimizer.hyper } } : {}),

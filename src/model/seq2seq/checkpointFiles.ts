@@ -65,6 +65,8 @@ export const metadataSchema = z.object({
   kind: z.literal('seq2seq'),
   createdAt: z.string(),
   task: z.enum(['summarize', 'dialogue']).nullable(),
+  /** How long the training targets were (absent in checkpoints written before it was recorded). */
+  targetLength: z.object({ perSourceToken: z.number().positive().finite() }).optional(),
   config: configSchema,
   step: z.number().int().nonnegative(),
   metrics: z.record(z.string(), z.union([z.number(), z.enum(['NaN', 'Infinity', '-Infinity'])])),

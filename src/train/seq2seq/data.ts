@@ -7,6 +7,7 @@
 import { createHash } from 'node:crypto';
 import path from 'node:path';
 import { combineSeeds } from '../../model/rng.js';
+import type { TargetLength } from '../../model/seq2seq/checkpoint.js';
 import type { EncodedPair, Seq2seqCodec } from '../../model/seq2seq/codec.js';
 import { type Pair, readPairsFile, splitOf } from '../../text/pairs/index.js';
 import { SetupError } from '../errors.js';
@@ -53,6 +54,23 @@ export async function loadPairs(source: Seq2seqPairsSource, validationFraction: 
   const hash = createHash('sha256');
   for (const p of [...train, ...validation]) hash.update(`${p.source}\t${p.target}\n`);
   return { train, validation, sha256: hash.digest('hex') };
+}
+
+/**
+ * The median of target tokens per source token over `pairs`, in the codec's tokens and neither side cut (a
+ * checkpoint's TargetLength), or null when no pair has a source token.
+ */
+export function targetLengthOf(codec: Seq2seqCodec, pairs: readonly Pair[]): TargetLength | null {
+  const ratios: number[] = [];
+  for (const pair of pairs) {
+    const source = codec.pieces(pair.source, 'source').length;
+    if (source > 0) ratios.push(codec.pieces(pair.target, 'target').length / source);
+  }
+  if (ratios.length === 0) return null;
+  ratios.sort((a, b) => a - b);
+  const mid = ratios.length >> 1;
+  const median = ratios.length % 2 ? ratios[mid]! : (ratios[mid - 1]! + ratios[mid]!) / 2;
+  return median > 0 ? { perSourceToken: median } : null;
 }
 
 /** Pairs as token ids; pairs whose source has no tokens are dropped (counted in `dropped`). */

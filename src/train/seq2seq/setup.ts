@@ -8,7 +8,7 @@ import { Seq2seqModel } from '../../model/seq2seq/model.js';
 import type { Seq2seqSettings } from '../config.js';
 import { SetupError, oneLine } from '../errors.js';
 import { adoptSeq2seqParent } from './adopt.js';
-import { type LoadedPairs, encodePairs } from './data.js';
+import { type LoadedPairs, encodePairs, targetLengthOf } from './data.js';
 import { modelConfig } from './modelConfig.js';
 import type { Seq2seqResumePoint } from './resume.js';
 import { Seq2seqTrainingTask } from './task.js';
@@ -45,6 +45,7 @@ export function createSeq2seqTask(
       const train = encodePairs(codec, data.train, config.maxSourceLen, config.maxTargetLen, config.copy);
       const validation = encodePairs(codec, data.validation, config.maxSourceLen, config.maxTargetLen, config.copy);
       if (train.encoded.length === 0) throw new SetupError('no usable training pairs (every source is empty)');
+      const targetLength = targetLengthOf(codec, data.train);
       const task = new Seq2seqTrainingTask({
         model,
         codec,
@@ -52,6 +53,7 @@ export function createSeq2seqTask(
         train: train.encoded,
         validation: validation.encoded,
         data: { sha256: data.sha256, pairs: data.train.length + data.validation.length },
+        ...(targetLength ? { targetLength } : {}),
         ...(resume ? { resume: { optimizer: resume.optimizer, batcher: resume.train.batcher } } : {}),
       });
       return { task, droppedPairs: train.dropped + validation.dropped };

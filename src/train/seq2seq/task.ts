@@ -6,7 +6,7 @@
  */
 import type { CheckpointDigest, WritePhase } from '../../model/checkpoint/index.js';
 import { makeBatch } from '../../model/seq2seq/batch.js';
-import { type LoadedSeq2seqCheckpoint, saveSeq2seqCheckpoint } from '../../model/seq2seq/checkpoint.js';
+import { type LoadedSeq2seqCheckpoint, type TargetLength, saveSeq2seqCheckpoint } from '../../model/seq2seq/checkpoint.js';
 import type { EncodedPair, Seq2seqCodec } from '../../model/seq2seq/codec.js';
 import type { Seq2seqModel } from '../../model/seq2seq/model.js';
 import type { Seq2seqBatch } from '../../model/seq2seq/types.js';
@@ -36,6 +36,8 @@ export interface Seq2seqTaskOptions {
   train: EncodedPair[];
   validation: EncodedPair[];
   data: Seq2seqTrainState['data'];
+  /** How long this run's training targets are (written into every checkpoint). */
+  targetLength?: TargetLength;
   resume?: { optimizer: OptimizerState; batcher: BatcherState };
 }
 
@@ -119,7 +121,7 @@ export class Seq2seqTrainingTask implements TrainingTask {
     return withAdamSection(optimizer, config, (section) =>
       saveSeq2seqCheckpoint(
         dir,
-        { config: model.config, weights: model.weights, codec, task: config.task, step: checkpoint.step, metrics: checkpoint.metrics, optimizer: section, trainState },
+        { config: model.config, weights: model.weights, codec, task: config.task, ...(this.o.targetLength ? { targetLength: this.o.targetLength } : {}), step: checkpoint.step, metrics: checkpoint.metrics, optimizer: section, trainState },
         options.onPhase ? { onPhase: options.onPhase } : {},
       ),
     );

@@ -66,6 +66,14 @@ describe('seq2seq commands', () => {
     expect(summary.attention).toHaveLength(summary.summaryTokens.length);
     for (const row of summary.attention) expect(row).toHaveLength(summary.sourceTokens.length);
     expect(summary.summaryTokens.length).toBeGreaterThan(0);
+    // With no --min-length the summary is about as long, for its source, as the training summaries were.
+    const meta = JSON.parse(await fs.readFile(path.join(out, 'longhand.json'), 'utf8')) as { targetLength: { perSourceToken: number }; config: { maxTargetLen: number } };
+    expect(meta.targetLength.perSourceToken).toBeGreaterThan(0.2);
+    expect(meta.targetLength.perSourceToken).toBeLessThan(0.8);
+    const usual = Math.min(meta.config.maxTargetLen, Math.round(meta.targetLength.perSourceToken * summary.sourceTokens.length));
+    expect(summary.summaryTokens.length).toBeGreaterThanOrEqual(usual);
+    const short = JSON.parse((await run('summarize', '--model', out, '--input', input, '--beam', '3', '--min-length', '0', '--json')).out) as { summaryTokens: string[] };
+    expect(short.summaryTokens.length).toBeLessThanOrEqual(summary.summaryTokens.length);
 
     const e = await run('eval', '--model', out, '--pairs', summaries, '--json');
     expect(e.code).toBe(0);

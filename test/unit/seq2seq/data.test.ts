@@ -2,7 +2,8 @@
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { BucketBatcher, evaluationBatches, loadPairs } from '../../../src/train/seq2seq/data.js';
+import { buildCodec } from '../../../src/model/seq2seq/codec.js';
+import { BucketBatcher, evaluationBatches, loadPairs, targetLengthOf } from '../../../src/train/seq2seq/data.js';
 import { reversePairs } from './helpers.js';
 
 const fixtures = fileURLToPath(new URL('../../fixtures/seq2seq/', import.meta.url));
@@ -48,5 +49,18 @@ describe('seq2seq training data', () => {
     const examples = reversePairs(20, 4, 4, 5, 1);
     const batches = evaluationBatches(examples, 8, 25);
     expect(batches.flat()).toHaveLength(5);
+  });
+
+  it('records how long the training targets are: the median of target tokens per source token, neither cut', () => {
+    const pairs = [
+      { source: 'a b c d', target: 'a' },
+      { source: 'a b c d', target: 'a b' },
+      { source: 'a b c d e f g h', target: 'a b c d e f' },
+      { source: '', target: 'a b' },
+    ];
+    const codec = buildCodec(pairs, { level: 'word', shared: true });
+    expect(targetLengthOf(codec, pairs)).toEqual({ perSourceToken: 0.5 });
+    expect(targetLengthOf(codec, pairs.slice(0, 2))).toEqual({ perSourceToken: 0.375 });
+    expect(targetLengthOf(codec, [{ source: '', target: 'a' }])).toBeNull();
   });
 });

@@ -4,6 +4,7 @@
  * beam search with width 1… and greedy, and between a session's steps and the training pass's scores.
  */
 import { beforeAll, describe, expect, it } from 'vitest';
+import { summarySearch } from '../../../src/generate/seq2seq/index.js';
 import { search } from '../../../src/generate/seq2seq/search.js';
 import { Seq2seqSession } from '../../../src/generate/seq2seq/session.js';
 import { makeBatch } from '../../../src/model/seq2seq/batch.js';
@@ -40,6 +41,22 @@ describe('seq2seq search', () => {
         expect(row.reduce((a, b) => a + b, 0)).toBeCloseTo(1, 4);
       }
     }
+  });
+
+  it('sets the minimum from the source length when none is given (a summary model\'s target length), up to the maximum', () => {
+    const n = source.ids.length;
+    for (const strategy of ['greedy', 'beam'] as const) {
+      const half = run({ strategy, minLengthPerSourceToken: 0.5, maxLength: 40, beam: 3 });
+      expect(half.ids.length, strategy).toBeGreaterThanOrEqual(Math.round(0.5 * n));
+      expect(run({ strategy, minLengthPerSourceToken: 10, maxLength: 9, beam: 3 }).ids, strategy).toHaveLength(9);
+      // A minimum that is given wins.
+      const given = run({ strategy, minLength: 2, minLengthPerSourceToken: 10, maxLength: 40, beam: 3 });
+      expect(given.ids.length, strategy).toBeLessThan(Math.round(10 * n));
+    }
+    expect(summarySearch({}, { targetLength: { perSourceToken: 0.4 } })).toMatchObject({ minLengthPerSourceToken: 0.4 });
+    expect(summarySearch({ minLength: 5 }, { targetLength: { perSourceToken: 0.4 } })).toMatchObject({ minLength: 5 });
+    expect(summarySearch({ minLength: 5 }, { targetLength: { perSourceToken: 0.4 } })).not.toHaveProperty('minLengthPerSourceToken');
+    expect(summarySearch({})).not.toHaveProperty('minLength');
   });
 
   it('can copy source OOVs (extended ids) and blocks repeated n-grams', () => {
