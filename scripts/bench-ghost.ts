@@ -437,6 +437,8 @@ async function main(): Promise<void> {
         responseToDom: stats(render),
         serviceHandler: stats(ok),
         workerComplete: stats(model),
+        // Only the completions that showed a ghost (the DOM figures are theirs; empty answers are cheaper).
+        workerCompleteShown: stats(worked.filter((t) => t.n > 0).map((t) => t.ms)),
         workerHopIn: stats(hopIn),
         workerHopOut: stats(hopOut),
       },

@@ -54,6 +54,7 @@ export const apiTable = {
   'checkpoints.export': def(K.CheckpointsExportInput, K.CheckpointsExportOutput, 'Copy a checkpoint into a folder.'),
   'checkpoints.import': def(K.CheckpointsImportInput, K.Checkpoint, 'Import a Longhand checkpoint folder or a TF.js Layers model.'),
 
+  'generate.prepare': def(G.GeneratePrepareInput, G.GeneratePrepareOutput, 'Let the editor model read the text before the cursor while the writer types.'),
   'generate.complete': def(G.GenerateCompleteInput, G.GenerateCompleteOutput, 'Continuations of the text before the cursor, best first.'),
   'generate.summarize': def(G.GenerateSummarizeInput, G.GenerateSummarizeOutput, 'A summary with its tokens and attention matrix.'),
   'generate.reply': def(G.GenerateReplyInput, G.GenerateReplyOutput, 'A dialogue reply (tokens also stream as generation.token).'),

@@ -16,6 +16,6 @@ export {
   sampleIndex,
 } from './sample.js';
 export { type BeamOptions, type Continuation, beamSearch } from './beam.js';
-export { type SuggestOptions, type SuggestRequest, type SuggestResult, suggest } from './suggest.js';
+export { type SuggestOptions, type SuggestRequest, type SuggestResult, readContext, suggest } from './suggest.js';
 export { type RawSuggestions, SUGGEST_POLICY, type SuggestPolicy, type Suggestion, choose, whyNothing } from './suggestPolicy.js';
 export { type ScoreOptions, type ScoreResult, encodeForScoring, score } from './score.js';

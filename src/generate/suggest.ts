@@ -17,7 +17,7 @@ import type { UnknownInput } from './encode.js';
 import { logSumExp } from './events.js';
 import type { ModelHandle } from './handle.js';
 import { generate } from './sample.js';
-import type { Session, SyncMode } from './session.js';
+import type { Session, SyncMode, SyncReport } from './session.js';
 import { tokenTable } from './stop.js';
 import type { Tokenizer } from '../text/tokenizers/index.js';
 import {
@@ -71,7 +71,7 @@ export async function suggest(handle: ModelHandle, request: SuggestRequest, opti
   signal?.throwIfAborted();
   return handle.use(async () => {
     // Sync the context and fork it in the same tick: the cached session is shared with other requests.
-    const { session: shared, report } = handle.contexts.sync(plainTypography(before));
+    const { session: shared, report } = syncContext(handle, before);
     const context = { mode: report.mode, fed: report.fed, tokens: shared.fedTokens };
     const session = shared.fork();
     try {
@@ -93,6 +93,19 @@ export async function suggest(handle: ModelHandle, request: SuggestRequest, opti
       session.dispose();
     }
   });
+}
+
+/** The handle's typing session for `before`, brought up to date (what suggest reads; plain typography). */
+function syncContext(handle: ModelHandle, before: string): { session: Session; report: SyncReport } {
+  return handle.contexts.sync(plainTypography(before));
+}
+
+/**
+ * Lets the model read the writer's text before they pause (the editor sends it while they type), so that the
+ * suggestion then feeds only what was typed since: returns how the context was brought up to date.
+ */
+export function readContext(handle: ModelHandle, before: string): SyncReport {
+  return syncContext(handle, before).report;
 }
 
 /**

@@ -10,7 +10,7 @@ import type { ServiceContext } from './context.js';
 import { invalid, notFound } from './errors.js';
 import type { SettingsService } from './settings.js';
 
-type GenerateHandlers = Pick<ApiHandlers, 'generate.complete' | 'generate.summarize' | 'generate.reply'>;
+type GenerateHandlers = Pick<ApiHandlers, 'generate.prepare' | 'generate.complete' | 'generate.summarize' | 'generate.reply'>;
 
 const PANE_NAMES: Record<ModelPane, string> = { editor: 'the editor', summarizer: 'the summarizer', dialogue: 'dialogue' };
 
@@ -31,6 +31,11 @@ export function generateHandlers(ctx: ServiceContext, settings: SettingsService)
   }
 
   return {
+    'generate.prepare': async ({ modelId, text }, { signal }) => {
+      const { id, checkpoint } = resolve('editor', modelId, 'lm');
+      const output = await ctx.worker.call('prepare', { checkpoint, request: { text } }, { signal });
+      return { modelId: id, ...output };
+    },
     'generate.complete': async ({ modelId, text, n, maxTokens, temperature }, { signal, emitToken }) => {
       const { id, checkpoint } = resolve('editor', modelId, 'lm');
       const output = await ctx.worker.call(

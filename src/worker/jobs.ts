@@ -31,12 +31,14 @@ export type TrainHooks = Required<Pick<JobHooks, 'signal'>> & {
   onEvent(event: WorkerEvent<'train'>): void;
 };
 
-type Request<M extends 'complete' | 'summarize' | 'reply'> = WorkerParsedInput<M>['request'];
+type Request<M extends 'prepare' | 'complete' | 'summarize' | 'reply'> = WorkerParsedInput<M>['request'];
 
 export interface JobRegistry {
   train(spec: WorkerParsedInput<'train'>, hooks: TrainHooks): Promise<WorkerOutput<'train'>>;
   /** Loads a checkpoint for generation (verified against `checkpoint.sha256`). */
   loadModel(checkpoint: CheckpointRef, signal: AbortSignal): Promise<LoadedModel>;
+  /** Brings the model's context up to the writer's text (a language model's typing session). */
+  prepare(model: LoadedModel, request: Request<'prepare'>): Promise<WorkerOutput<'prepare'>>;
   complete(model: LoadedModel, request: Request<'complete'>, context: GenerationContext): Promise<WorkerOutput<'complete'>>;
   summarize(model: LoadedModel, request: Request<'summarize'>, context: GenerationContext): Promise<WorkerOutput<'summarize'>>;
   reply(model: LoadedModel, request: Request<'reply'>, context: GenerationContext): Promise<WorkerOutput<'reply'>>;

@@ -4,7 +4,7 @@
  */
 import { ApiError } from '../contract/errors.js';
 import { CheckpointError } from '../model/checkpoint/index.js';
-import { ModelHandle, loadModel, suggest } from '../generate/index.js';
+import { ModelHandle, loadModel, readContext, suggest } from '../generate/index.js';
 import type { JobRegistry, LoadedModel } from './jobs.js';
 import type { CheckpointRef } from './table.js';
 
@@ -48,7 +48,11 @@ function renewSoon(handle: ModelHandle): void {
   timer.unref();
 }
 
-export const lmJobs: Pick<JobRegistry, 'complete'> = {
+export const lmJobs: Pick<JobRegistry, 'prepare' | 'complete'> = {
+  prepare: async (model, request) => {
+    const handle = asLanguageModel(model);
+    return { fed: await handle.use(() => readContext(handle, request.text).fed) };
+  },
   complete: async (model, request, context) => {
     const handle = asLanguageModel(model);
     // The one suggestion function (also `longhand suggest`): greedy and beam decoding, so no temperature.

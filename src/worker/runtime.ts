@@ -158,6 +158,10 @@ async function dispatch(
       });
     case 'inspect':
       return jobs.inspectCheckpoint(as('inspect').dir, signal);
+    case 'prepare': {
+      const { checkpoint, request } = as('prepare');
+      return cache.use(cacheKey(checkpoint), () => jobs.loadModel(checkpoint, signal), (m) => jobs.prepare(m, request));
+    }
     case 'complete': {
       const { checkpoint, request } = as('complete');
       return cache.use(cacheKey(checkpoint), () => jobs.loadModel(checkpoint, signal), (m) => jobs.complete(m, request, context));

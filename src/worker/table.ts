@@ -6,11 +6,12 @@
  * this table.
  *
  *   train      a training job (src/train/job.ts): its events are the job's; pause/resume/interrupt by control
+ *   prepare    the editor's model reads the text typed so far (so that the pause waits only for `complete`)
  *   complete   the editor's ghost text; summarize, reply: the seq2seq panes (tokens stream as events)
  *   inspect    loads a checkpoint folder to be sure it runs, and describes it for importing
  */
 import { z } from 'zod';
-import { Completion, CompleteRequest, Reply, ReplyRequest, Summary, SummarizeRequest } from '../contract/index.js';
+import { Completion, CompleteRequest, PrepareRequest, Prepared, Reply, ReplyRequest, Summary, SummarizeRequest } from '../contract/index.js';
 import { isCheckpointFileName } from '../model/checkpoint/manifest.js';
 import { JobEvent, JobResult, TrainingJobSpec } from '../train/jobSpec.js';
 
@@ -37,6 +38,7 @@ const def = <I extends z.ZodType, O extends z.ZodType, E extends z.ZodType>(inpu
 
 export const workerTable = {
   train: def(TrainingJobSpec, JobResult, JobEvent),
+  prepare: def(z.strictObject({ checkpoint: CheckpointRef, request: PrepareRequest }), Prepared, None),
   complete: def(z.strictObject({ checkpoint: CheckpointRef, request: CompleteRequest }), Completion, Token),
   summarize: def(z.strictObject({ checkpoint: CheckpointRef, request: SummarizeRequest }), Summary, Token),
   reply: def(z.strictObject({ checkpoint: CheckpointRef, request: ReplyRequest }), Reply, Token),

@@ -27,6 +27,46 @@ describe('EditorModel completions', () => {
     expect(fake.inputs('generate.complete')).toEqual([{ text: 'Once upon', n: 3, maxTokens: 24 }]);
   });
 
+  it('lets the model read the text while the writer types: one call in flight, then the newest text', async () => {
+    vi.useFakeTimers();
+    const gate = deferred<{ modelId: number; fed: number }>();
+    const fake = fakeApi({
+      'generate.prepare': (input) => (input.text === 'O' ? gate.promise : { modelId: 4, fed: 1 }),
+      'generate.complete': () => ({ modelId: 4, alternatives: [] }),
+    });
+    const model = new EditorModel(fake.api, { completion: () => completion });
+    void model.suggest('O');
+    void model.suggest('On');
+    void model.suggest('Onc');
+    await vi.advanceTimersByTimeAsync(10);
+    // 'On' was overtaken by 'Onc' while 'O' was being read.
+    expect(fake.inputs('generate.prepare')).toEqual([{ text: 'O' }]);
+    gate.resolve({ modelId: 4, fed: 1 });
+    await vi.advanceTimersByTimeAsync(10);
+    expect(fake.inputs('generate.prepare')).toEqual([{ text: 'O' }, { text: 'Onc' }]);
+    // Asked for at once (the alternatives list), the completion reads the text itself.
+    const now = model.suggest('Once', true);
+    await vi.advanceTimersByTimeAsync(0);
+    await now;
+    expect(fake.inputs('generate.prepare')).toHaveLength(2);
+    expect(fake.inputs('generate.complete')).toEqual([{ text: 'Once', n: 3, maxTokens: 24 }]);
+  });
+
+  it('keeps completing when reading ahead fails (no model chosen yet: the completion says so)', async () => {
+    vi.useFakeTimers();
+    const fake = fakeApi({
+      'generate.prepare': () => {
+        throw new ApiError('NotFound', 'No model is chosen for the editor: choose one in Models.');
+      },
+      'generate.complete': () => ({ modelId: 4, alternatives: [{ text: ' x', score: 0 }] }),
+    });
+    const model = new EditorModel(fake.api, { completion: () => completion });
+    const answer = model.suggest('Once');
+    await vi.advanceTimersByTimeAsync(250);
+    expect(await answer).toEqual([' x']);
+    expect(model.completionError).toBeNull();
+  });
+
   it('cancels the request in flight when the text changes', async () => {
     vi.useFakeTimers();
     const pending = deferred<{ modelId: number; alternatives: { text: string; score: number }[] }>();
@@ -34,9 +74,10 @@ describe('EditorModel completions', () => {
     const model = new EditorModel(fake.api, { completion: () => completion });
     const stale = model.suggest('Once');
     await vi.advanceTimersByTimeAsync(250);
-    expect(fake.calls).toHaveLength(1);
+    const completions = () => fake.calls.filter((c) => c.method === 'generate.complete');
+    expect(completions()).toHaveLength(1);
     const fresh = model.suggest('Once upon');
-    expect(fake.calls[0]!.signal.aborted).toBe(true);
+    expect(completions()[0]!.signal.aborted).toBe(true);
     expect(await stale).toBeNull();
     pending.resolve({ modelId: 4, alternatives: [{ text: ' late', score: 0 }] });
     await vi.advanceTimersByTimeAsync(250);

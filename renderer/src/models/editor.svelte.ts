@@ -74,6 +74,9 @@ export class EditorModel {
   readonly #suggestTimer = new Debouncer();
   #controller: AbortController | null = null;
   #resolvePending: ((value: null) => void) | null = null;
+  /** A generate.prepare in flight, and the newest text typed while it was (sent when it returns). */
+  #preparing = false;
+  #prepareNext: string | null = null;
   #saving: Promise<void> | null = null;
   #saveAgain = false;
   #updatedAt: string | null = null;
@@ -261,10 +264,34 @@ export class EditorModel {
   suggest(before: string, immediate = false): Promise<string[] | null> {
     this.cancelSuggestion();
     const settings = this.#completion();
+    if (!immediate) this.#prepare(completionContext(before));
     return new Promise((resolve) => {
       this.#resolvePending = resolve;
       this.#suggestTimer.schedule(() => void this.#complete(before, settings, resolve), immediate ? 0 : settings.delayMs);
     });
+  }
+
+  /**
+   * While the writer types, the model reads the text so far (one call in flight, then the newest text), so that
+   * when they pause the completion feeds a character or two instead of everything typed since the last one —
+   * with a 512-unit model that is most of a suggestion's time after a long burst. Best effort: a failure here
+   * (no model chosen yet) is the completion's to report.
+   */
+  #prepare(text: string): void {
+    if (this.#preparing) {
+      this.#prepareNext = text;
+      return;
+    }
+    this.#preparing = true;
+    this.#api.generate
+      .prepare({ text })
+      .catch(() => undefined)
+      .finally(() => {
+        this.#preparing = false;
+        const next = this.#prepareNext;
+        this.#prepareNext = null;
+        if (next !== null) this.#prepare(next);
+      });
   }
 
   /** Drops the pending or in-flight completion (the text changed, the cursor moved away, the draft switched). */

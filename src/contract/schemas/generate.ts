@@ -21,6 +21,16 @@ export const CompleteRequest = z.strictObject({
 });
 export const GenerateCompleteInput = CompleteRequest.extend({ modelId: Id.optional() });
 
+/**
+ * The text before the cursor while the writer types: the editor's model reads it ahead of the pause, so that a
+ * completion then only waits for its suggestion (nothing is generated here).
+ */
+export const PrepareRequest = z.strictObject({ text: text(LIMITS.completionContextChars) });
+export const GeneratePrepareInput = PrepareRequest.extend({ modelId: Id.optional() });
+/** Tokens the model read for this call (0: it had read that text already). */
+export const Prepared = z.object({ fed: z.number().int().nonnegative() });
+export const GeneratePrepareOutput = Prepared.extend({ modelId: Id });
+
 export const Alternative = z.object({ text: z.string(), score: z.number() });
 
 export const Completion = z.object({

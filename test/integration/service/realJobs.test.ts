@@ -56,6 +56,18 @@ describe('the service with the real training and generation jobs', () => {
     // Exactly the suggestion function's answer for that checkpoint (a model this young may well be unsure: none).
     const expected = await suggestWith(path.join(t.home, openStoreRow(t.home, best!.id)), request);
     expect(completion.alternatives.map((a) => a.text)).toEqual(expected.map((a) => a.text));
+
+    // While the writer types, the model reads the text so far: each call feeds only what was added since
+    // (char level: one token a character), and the completion at the pause gives the same answer.
+    const typed = 'KING RICHARD:\nNow is the winter of our';
+    const read = await api.generate.prepare({ text: typed.slice(0, 20) });
+    expect(read).toEqual({ modelId: best!.id, fed: expect.any(Number) as number });
+    expect(read.fed).toBeGreaterThan(0);
+    expect((await api.generate.prepare({ text: typed.slice(0, 20) })).fed).toBe(0);
+    expect((await api.generate.prepare({ text: typed })).fed).toBe(typed.length - 20);
+    const afterPrepare = await api.generate.complete({ text: typed, n: 2, maxTokens: 12 });
+    const fresh = await suggestWith(path.join(t.home, openStoreRow(t.home, best!.id)), { text: typed, n: 2, maxTokens: 12 });
+    expect(afterPrepare.alternatives.map((a) => a.text)).toEqual(fresh.map((a) => a.text));
   });
 });
 

@@ -77,6 +77,7 @@ const INVALID: Record<ApiMethod, unknown[]> = {
     { checkpointId: 1 },
   ],
   'checkpoints.import': [{ path: '../model.json' }, { path: '/a/../../etc/passwd' }, { path: `/${long(5000)}` }],
+  'generate.prepare': [{}, { text: long(LIMITS.completionContextChars + 1) }, { text: 'x', n: 3 }],
   'generate.complete': [{ text: long(LIMITS.completionContextChars + 1) }, { text: 'x', n: 100 }, { text: 'x', temperature: 5 }],
   'generate.summarize': [{ text: '   ' }, { text: 'x', minLength: 10, maxLength: 5 }],
   'generate.reply': [{ message: '' }, { message: 'x', history: [{ role: 'system', text: 'x' }] }],
@@ -151,6 +152,7 @@ describe('invalid arguments change nothing', () => {
     ['checkpoints.import', { path: '/nonexistent/model.json' }, 'ValidationError'],
     ['checkpoints.import', { path: '/etc/hostname' }, 'ValidationError'],
     ['generate.complete', { modelId: 999, text: 'x' }, 'NotFound'],
+    ['generate.prepare', { modelId: 999, text: 'x' }, 'NotFound'],
     ['settings.update', { models: { editor: 999 } }, 'NotFound'],
     ['presets.list', { corpusId: 999 }, 'NotFound'],
   ] as const)('%s %j → %s', async (method, input, name) => {

@@ -44,6 +44,7 @@ export const validInputs: { [M in ApiMethod]: ApiInput<M> } = {
   'checkpoints.delete': { checkpointId: 1 },
   'checkpoints.export': { checkpointId: 1, folder: '/home/me/export' },
   'checkpoints.import': { path: '/home/me/models/model.json' },
+  'generate.prepare': { text: 'Once upon a' },
   'generate.complete': { text: 'Once upon a', n: 3, maxTokens: 10 },
   'generate.summarize': { text: 'A long text.', beam: 4 },
   'generate.reply': { history: [{ role: 'user', text: 'Hi' }, { role: 'model', text: 'Hello' }], message: 'How are you?' },
