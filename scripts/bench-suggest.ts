@@ -171,7 +171,7 @@ const report: Record<string, unknown>[] = [];
 for (const ref of values.model) {
   const dir = modelDir(ref);
   const handle = await loadModel(dir);
-  const name = ref === 'starter' ? 'starter (tiny Shakespeare)' : ref;
+  const name = ref === 'starter' ? 'starter (prose)' : ref;
   log(`${name}: ${handle.source.meta?.step ?? '?'} steps, valLoss ${String(handle.source.meta?.metrics?.valLoss ?? '?')}`);
   const tuneText = readBook(values.tune);
   const tuneDecoded = await decodeAll(handle, tuneText, `tune ${path.basename(values.tune)}`);
