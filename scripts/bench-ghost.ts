@@ -324,17 +324,18 @@ async function main(): Promise<void> {
     const report = await service.handlers['system.report']({}, null as never);
 
     // --train: a run on the starter corpus trains in the worker while the writer types.
+    const trainingStep = (runId: number) => Number(service.store.runs.progress(runId)?.['step'] ?? 0);
     let training: { runId: number; stepAtStart: number } | null = null;
     if (flag('train')) {
       const corpus = (await service.handlers['corpora.list']({}, null as never)).corpora[0];
       if (!corpus) throw new Error('no starter corpus to train on');
       const run = await service.handlers['runs.start']({ kind: 'lm', corpusId: corpus.id, preset: 'small', config: { batch: 32, budget: { minutes: 60 } } }, null as never);
       const started = Date.now();
-      while ((service.store.runs.get(run.id)?.progress?.step ?? 0) < 3) {
+      while (trainingStep(run.id) < 3) {
         if (Date.now() - started > 120_000) throw new Error(`the run did not start training: ${serviceLog.join('; ')}`);
         await new Promise((resolve) => setTimeout(resolve, 200));
       }
-      training = { runId: run.id, stepAtStart: service.store.runs.get(run.id)!.progress!.step };
+      training = { runId: run.id, stepAtStart: trainingStep(run.id) };
       log(`training run ${run.id} (small preset, batch 32, ${report.training?.threads ?? '?'} threads) is at step ${training.stepAtStart}`);
     }
 
@@ -447,8 +448,8 @@ async function main(): Promise<void> {
             runId: training.runId,
             threads: report.training?.threads ?? null,
             parallelism: report.training?.parallelism ?? null,
-            stepsDuring: (service.store.runs.get(training.runId)?.progress?.step ?? 0) - training.stepAtStart,
-            tokensPerSec: service.store.runs.get(training.runId)?.progress?.tokensPerSec ?? null,
+            stepsDuring: trainingStep(training.runId) - training.stepAtStart,
+            tokensPerSec: service.store.runs.progress(training.runId)?.['tokensPerSec'] ?? null,
           }
         : null,
       pageErrors,
