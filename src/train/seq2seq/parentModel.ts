@@ -4,7 +4,9 @@
  * TensorFlow — so the service and the CLI can check a parent and take its architecture when a run is created.
  * A child is its parent's network trained on: its level and vocabulary (the parent's codec), sizes, encoder
  * direction, attention and score, copying and coverage are the parent's whatever the request said; its maximum
- * lengths too, unless the request gives them (they do not shape the weights).
+ * lengths too, unless the request gives them (they do not shape the weights). One exception: a request may switch
+ * coverage on for a parent without it — See et al.'s (2017) coverage phase, a short final training with the
+ * coverage loss — the new coverage weight starting at zero, so that the child starts as its parent's function.
  */
 import path from 'node:path';
 import type { Seq2seqTask } from '../../contract/index.js';
@@ -68,6 +70,10 @@ export function seq2seqInheritedSettings(
   const settings = { ...parent, vocabSize: undefined };
   const overridden: string[] = [];
   for (const key of INHERITED) {
+    if (key === 'coverage' && asked.coverage === true && !parent.coverage) {
+      settings.coverage = true; // the coverage phase
+      continue;
+    }
     if (asked[key] !== undefined && asked[key] !== parent[key]) overridden.push(`${key} ${String(asked[key])} (the parent's: ${String(parent[key])})`);
   }
   if (asked.vocabSize !== undefined) overridden.push(`vocabSize ${String(asked.vocabSize)} (the parent's vocabulary is kept)`);

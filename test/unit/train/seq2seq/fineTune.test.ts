@@ -57,6 +57,34 @@ describe('fine-tuning an encoder–decoder', () => {
     expect(tf.memory().numTensors).toBe(before);
   });
 
+  it('may switch coverage on for a final phase: the new weight starts at zero, so the child starts as its parent', async () => {
+    await useBackend('cpu');
+    const dir = await parent({ copy: true, coverage: false });
+    const data = await loadPairs({ kind: 'file', path: DIALOGUE_PAIRS, validPath: DIALOGUE_PAIRS }, 0);
+    const parentRun = ctx.store().runs.list()[0]!;
+    const asParent = createSeq2seqTask(parentRun.config as never, data, await loadSeq2seqResumePoint(dir)).task;
+    const { config, overridden } = await childSettings(dir, { coverage: true });
+    expect(overridden).toEqual([]);
+    expect(config).toMatchObject({ coverage: true, copy: true });
+    const child = createSeq2seqTask(config, data, null, await loadSeq2seqCheckpoint(dir)).task;
+    try {
+      expect(child.model.config.coverage).toBe(true);
+      const added = child.model.names().filter((name) => !asParent.model.names().includes(name));
+      expect(added.length).toBeGreaterThan(0);
+      for (const name of added) expect(child.model.weights[name]!.dataSync().every((v) => v === 0)).toBe(true);
+      expect(child.evaluate('validation').loss).toBeCloseTo(asParent.evaluate('validation').loss, 5);
+      // The coverage loss then trains the new weight.
+      for (let step = 0; step < 3; step++) child.trainStep(1e-2);
+      expect(added.some((name) => child.model.weights[name]!.dataSync().some((v) => v !== 0))).toBe(true);
+    } finally {
+      child.dispose();
+      asParent.dispose();
+    }
+    // Switching a parent's coverage off would drop a trained weight: the parent's is kept, and said so.
+    const covered = await parent({ coverage: true });
+    expect((await childSettings(covered, { coverage: false })).overridden).toEqual(["coverage false (the parent's: true)"]);
+  });
+
   it("keeps its parent's architecture and vocabulary whatever was asked, and says what it overrode", async () => {
     await useBackend('cpu');
     const dir = await parent({ attention: 'bahdanau', bidirectional: false });
