@@ -8,6 +8,7 @@
  * pre-activations are prescaled in the weights (./recurrent.ts, gateScaling): ×0.2 + 0.5 for hard-sigmoid
  * gates (then one clip), ×2 for the candidate (tanh from a sigmoid, 2σ(2a) − 1).
  */
+import { pausePoint } from '../compute/pausePoint.js';
 import { tf } from '../compute/tf.js';
 import { columns, gradMatMul, makeConsts, splitColumns, tidy, transpose2d } from './ops.js';
 import { StepInputs } from './projection.js';
@@ -92,6 +93,7 @@ export class GruLayer implements RecurrentLayer {
     const hs: tf.Tensor2D[] = [];
     const tape: GruTapeStep[] = [];
     for (let t = 0; t < inputs.steps; t++) {
+      pausePoint();
       // One scope per step, as in ./lstm.ts: only h and the BPTT factors outlive it.
       const hPrev = h;
       const out = tidy(() => {
@@ -130,6 +132,7 @@ export class GruLayer implements RecurrentLayer {
     const dGates: tf.Tensor2D[] = new Array<tf.Tensor2D>(tape.length);
     let dhRec: tf.Tensor2D | null = null;
     for (let t = tape.length - 1; t >= 0; t--) {
+      pausePoint();
       const s = tape[t]!;
       const carry = dhRec;
       const out = tidy(() => {

@@ -17,6 +17,7 @@
  * sequence, h_{t−1}ᵀ·dZ; the input side (kernel, bias, d x) is taken from dZ by the caller (./inputGrads.ts),
  * again one matMul (or a scatter) over all steps.
  */
+import { pausePoint } from '../compute/pausePoint.js';
 import { tf } from '../compute/tf.js';
 import { type Consts, gradMatMul, makeConsts, splitColumns, tanh, tidy, transpose2d } from './ops.js';
 import { StepInputs } from './projection.js';
@@ -111,6 +112,7 @@ export class LstmLayer implements RecurrentLayer {
     const hs: tf.Tensor2D[] = [];
     const tape: LstmTapeStep[] = [];
     for (let t = 0; t < inputs.steps; t++) {
+      pausePoint();
       // One scope per step: only h, c and the BPTT factors outlive it, so the step's intermediates are freed
       // at once (less wasm memory in use, and fewer live JS objects for V8's GC to trace).
       const out = tidy(() => this.cellStep(inputs.at(t), h, c, save, k, four, fifth));
@@ -170,6 +172,7 @@ export class LstmLayer implements RecurrentLayer {
     let dhRec: tf.Tensor2D | null = null;
     let dcCarry: tf.Tensor2D | null = null;
     for (let t = steps - 1; t >= 0; t--) {
+      pausePoint();
       const saved = tape[t]!;
       const [carryH, carryC] = [dhRec, dcCarry];
       const out = tidy(() => {

@@ -5,6 +5,7 @@
  * events and exactly one result, and cancels or steers it on request.
  */
 import { ApiError, toErrorShape, zodMessage } from '../contract/errors.js';
+import { holdTraining } from '../train/parallel/generationHold.js';
 import { detectBackend } from './backendInfo.js';
 import type { JobRegistry, LoadedModel } from './jobs.js';
 import { ModelCache } from './modelCache.js';
@@ -40,6 +41,9 @@ interface Call {
 }
 
 const cacheKey = (ref: CheckpointRef) => `${ref.dir}\n${ref.sha256}`;
+
+/** Calls a writer waits on: while one runs, a training job's replica threads wait (src/train/parallel/generationHold.ts). */
+const GENERATION: ReadonlySet<WorkerMethod> = new Set<WorkerMethod>(['prepare', 'complete', 'summarize', 'reply']);
 
 export function runWorker(channel: ParentChannel, options: WorkerRuntimeOptions): void {
   const post = (message: WorkerMessage) => channel.post(message);
@@ -80,7 +84,13 @@ export function runWorker(channel: ParentChannel, options: WorkerRuntimeOptions)
         const emit = (event: unknown) => {
           if (!controller.signal.aborted || method === 'train') post({ type: 'event', id, event });
         };
-        const output = await dispatch(jobs, cache, method, parsed.data, controller.signal, control, emit);
+        const release = GENERATION.has(method) ? holdTraining() : () => undefined;
+        let output: unknown;
+        try {
+          output = await dispatch(jobs, cache, method, parsed.data, controller.signal, control, emit);
+        } finally {
+          release();
+        }
         // A cancelled generation is answered as cancelled, whatever the job made of it; a training job's own
         // result says how it ended (cancelled or interrupted).
         if (controller.signal.aborted && method !== 'train') throw new ApiError('Cancelled', 'Cancelled.');

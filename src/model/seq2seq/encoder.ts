@@ -8,6 +8,7 @@
  * forward then backward halves), which the bridge maps to the decoder's initial state. `encoderBackward`
  * takes d memory and d final states and returns the gradients of the encoder weights and the embedding rows.
  */
+import { pausePoint } from '../../compute/pausePoint.js';
 import { tf } from '../../compute/tf.js';
 import { scatterAddRows } from '../inputGrads.js';
 import { type Consts, transpose2d } from '../ops.js';
@@ -84,6 +85,7 @@ export function encode(run: EncoderRun): EncoderPass {
       const out: tf.Tensor2D[] = new Array<tf.Tensor2D>(steps);
       let state: LayerState = { h: tf.zeros([batch, hidden]), c: tf.zeros([batch, hidden]) };
       for (const t of order) {
+        pausePoint();
         state = lstm.step([xs[t]!], state, consts, tapes, holds[t]!);
         out[t] = state.h as tf.Tensor2D;
       }
@@ -137,6 +139,7 @@ export function encoderBackward(
       const backs: BackStep[] = new Array<BackStep>(dir.tapes.length);
       const byTime: tf.Tensor2D[] = new Array<tf.Tensor2D>(steps);
       for (let i = dir.tapes.length - 1; i >= 0; i--) {
+        pausePoint();
         const t = dir.order[i]!;
         const back = dir.lstm.backStep(dir.tapes[i]!, [dOut[d]![t]!, dh], dc, i > 0);
         backs[i] = back;

@@ -7,6 +7,7 @@
  * weight gradients) runs once on the real target positions gathered into [N, ·] rows, so padding costs
  * nothing there. Call inside tf.tidy (Seq2seqModel does).
  */
+import { pausePoint } from '../../compute/pausePoint.js';
 import { tf } from '../../compute/tf.js';
 import { columnSums, scatterAddRows } from '../inputGrads.js';
 import { type Consts, gradMatMul, makeConsts, matMulTN, tidy } from '../ops.js';
@@ -54,6 +55,7 @@ export function runPass(config: Seq2seqConfig, weights: Weights, batch: Seq2seqB
   const outs: DecoderStepOut[] = [];
   let state: DecoderState = init;
   for (let t = 0; t < T; t++) {
+    pausePoint();
     const out = core.step(embeds[t]!, state, options.withGrad ? tapes : null, drops.map((d) => d?.steps[t] ?? null));
     outs.push(out);
     state = out.state;
@@ -162,6 +164,7 @@ export function runPass(config: Seq2seqConfig, weights: Weights, batch: Seq2seqB
   let covCarry: tf.Tensor2D | null = null;
   const size = B * S;
   for (let t = T - 1; t >= 0; t--) {
+    pausePoint();
     const out = outs[t]!;
     const dh0 = tf.tensor2d(dHtilde[t]!, [B, H]);
     const dh: tf.Tensor2D = dFeed ? tf.add(dh0, dFeed) : dh0;

@@ -20,6 +20,7 @@ import { type LmWork, lmReplicaInit, lmReplicaTrainer, lmSplit } from './lmRepli
 import type { AnyWork, ReplicaInit } from './protocol.js';
 import { type ReplicaTrainer, type ReplicaWork, replicaStep } from './replica.js';
 import { ReplicaPool } from './replicaPool.js';
+import { registerHoldable } from './generationHold.js';
 import { type Seq2seqWork, seq2seqReplicaInit, seq2seqReplicaTrainer, seq2seqSplit } from './seq2seqReplica.js';
 import { replicasFor } from './shares.js';
 import { ReplicaAbortedError, SharedGradients } from './sharedGradients.js';
@@ -42,7 +43,8 @@ export interface ReplicaOptions {
   /**
    * Keep this thread free: every replica trains in a thread of its own and this one only coordinates (and applies
    * the update to its own copy, which evaluates, samples and checkpoints). The app's worker asks for it, so a
-   * suggestion never waits behind a step's forward and backward pass; the CLI trains replica 0 here.
+   * suggestion never waits behind a step's forward and backward pass; the CLI trains replica 0 here. Such a set
+   * can be held from this thread while it generates (./generationHold.ts).
    */
   keepThreadFree?: boolean;
 }
@@ -60,6 +62,7 @@ export class DataParallel<B, W extends AnyWork> {
     private readonly pool: ReplicaPool,
     readonly replicas: number,
     private readonly free: boolean,
+    private readonly unregister: () => void,
   ) {}
 
   /** Starts the replica threads from `init`. */
@@ -74,7 +77,7 @@ export class DataParallel<B, W extends AnyWork> {
     const free = Boolean(options.keepThreadFree);
     const shared = SharedGradients.create(replicas + (free ? 1 : 0), parameters);
     const pool = await ReplicaPool.start(shared, tf.getBackend(), init, ...(options.replicaEntry ? [options.replicaEntry] : []));
-    return new DataParallel(own, split, shared, pool, replicas, free);
+    return new DataParallel(own, split, shared, pool, replicas, free, free ? registerHoldable(shared) : () => undefined);
   }
 
   async step(batch: B, lr: number): Promise<void> {
@@ -93,6 +96,7 @@ export class DataParallel<B, W extends AnyWork> {
 
   /** Stops the replica threads (the trainer stays the caller's). */
   stop(): Promise<void> {
+    this.unregister();
     return this.pool.stop();
   }
 }

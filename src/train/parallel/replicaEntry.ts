@@ -5,6 +5,7 @@
  */
 import { parentPort } from 'node:worker_threads';
 import { initCompute } from '../../compute/backend.js';
+import { setPausePoint } from '../../compute/pausePoint.js';
 import { tf } from '../../compute/tf.js';
 import { createLmReplica } from './lmReplica.js';
 import type { AnyWork, FromReplica, ReplicaInit, ToReplica } from './protocol.js';
@@ -39,8 +40,11 @@ async function handle(message: ToReplica): Promise<void> {
       await initCompute({ env: { ...process.env, LONGHAND_BACKEND: message.backend } });
       await tf.ready();
       replica = message.replica;
-      shared = new SharedGradients(message.shared);
+      const attached = new SharedGradients(message.shared);
+      shared = attached;
       trainer = createReplica(message.model);
+      // Every time step of this thread's passes waits while the coordinator's thread generates (./generationHold.ts).
+      setPausePoint(() => attached.waitWhileHeld());
       post({ type: 'ready' });
       return;
     }

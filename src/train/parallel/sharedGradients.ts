@@ -5,7 +5,7 @@
  * summed by one replica in slot order 0…N−1, so every replica reads the very same numbers and applies the very
  * same update: the replicas stay identical without ever sending weights.
  *
- * Layout: a control block (Int32: arrivals, barrier generation, abort flag), per-replica scalars (Float64: weighted
+ * Layout: a control block (Int32: arrivals, barrier generation, abort flag, holds — ./generationHold.ts), per-replica scalars (Float64: weighted
  * loss, weighted auxiliary loss — seq2seq's coverage term —, sum of squares of its chunk), N gradient slots and the result (Float32, P each).
  *
  * When is a region safe to reuse? Slots are written before barrier 1 and read between barriers 1 and 2; the result
@@ -16,6 +16,8 @@
 const ARRIVED = 0;
 const GENERATION = 1;
 const ABORTED = 2;
+/** How many generation calls are holding the replicas (they wait at their next pause point while it is not 0). */
+const HOLDS = 3;
 const CONTROL_INTS = 4;
 /** Per replica: weighted loss, weighted auxiliary loss, its chunk's sum of squares. */
 const SCALARS = 3;
@@ -141,6 +143,33 @@ export class SharedGradients {
   abort(): void {
     Atomics.store(this.control, ABORTED, 1);
     Atomics.notify(this.control, GENERATION);
+    Atomics.notify(this.control, HOLDS);
+  }
+
+  /**
+   * Asks the replicas to wait at their next pause point (every time step: src/compute/pausePoint.ts) until the
+   * returned release is called (holds nest: the replicas go on when the last is released).
+   */
+  hold(): () => void {
+    Atomics.add(this.control, HOLDS, 1);
+    let released = false;
+    return () => {
+      if (released) return;
+      released = true;
+      if (Atomics.sub(this.control, HOLDS, 1) === 1) Atomics.notify(this.control, HOLDS);
+    };
+  }
+
+  get held(): boolean {
+    return Atomics.load(this.control, HOLDS) > 0;
+  }
+
+  /** Blocks while held (a replica thread's pause point); throws if the set was aborted meanwhile. */
+  waitWhileHeld(): void {
+    for (let holds = Atomics.load(this.control, HOLDS); holds > 0; holds = Atomics.load(this.control, HOLDS)) {
+      this.throwIfAborted();
+      Atomics.wait(this.control, HOLDS, holds, WAIT_SLICE_MS);
+    }
   }
 
   get aborted(): boolean {

@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { ApiError } from '../../../src/contract/index.js';
 import { resolveLmConfig } from '../../../src/train/config.js';
+import { registerHoldable } from '../../../src/train/parallel/generationHold.js';
+import { SharedGradients } from '../../../src/train/parallel/sharedGradients.js';
 import type { JobEvent, JobResult, LmJobSpec } from '../../../src/train/jobSpec.js';
 import { WorkerHost } from '../../../src/worker/host.js';
 import type { JobRegistry, TrainHooks } from '../../../src/worker/jobs.js';
@@ -168,6 +170,28 @@ describe('worker runtime and host', () => {
     controller.abort();
     await expect(pending).rejects.toMatchObject({ name: 'Cancelled' });
     await until(() => sawAbort);
+    await h.shutdown();
+  });
+
+  it('holds the training replicas of its thread while it generates, and lets them go after, even on failure', async () => {
+    const replicas = SharedGradients.create(2, 1);
+    const unregister = registerHoldable(replicas);
+    const heldDuring: boolean[] = [];
+    const { h } = host({
+      loadModel: async () => ({ kind: 'lm', dispose: () => undefined }),
+      async complete(_m, request) {
+        heldDuring.push(replicas.held);
+        if (request.text === 'fail') throw new Error('no model');
+        return { alternatives: [] };
+      },
+    });
+    const checkpoint = { dir: '/x', sha256: 'b'.repeat(64), step: 1 };
+    await h.call('complete', { checkpoint, request: { text: 'hi', n: 1, maxTokens: 5 } });
+    expect(replicas.held).toBe(false);
+    await expect(h.call('complete', { checkpoint, request: { text: 'fail', n: 1, maxTokens: 5 } })).rejects.toMatchObject({ message: 'no model' });
+    expect(heldDuring).toEqual([true, true]);
+    expect(replicas.held).toBe(false);
+    unregister();
     await h.shutdown();
   });
 
