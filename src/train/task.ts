@@ -61,6 +61,9 @@ export interface TaskCheckpoint {
   loopState: LoopState;
 }
 
+/** Lets the event loop run (a waiting generation call) between two evaluation batches. */
+export const betweenBatches = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
+
 export interface TrainingTask {
   /** Optimiser steps in one epoch (train tokens / tokens per step). */
   readonly stepsPerEpoch: number;
@@ -68,7 +71,11 @@ export interface TrainingTask {
   hasSplit(split: EvalSplit): boolean;
   /** One optimiser step at learning rate `lr` (the task owns the optimiser's other hyper-parameters). */
   trainStep(lr: number): TrainStepResult | Promise<TrainStepResult>;
-  /** Loss on a held-out split, on at most `maxTokens` positions when given. Must not change training state. */
+  /**
+   * Loss on a held-out split, on at most `maxTokens` positions when given. Must not change training state. A task
+   * that evaluates in batches awaits `betweenBatches()` after each: in the app this thread also generates
+   * suggestions, which would otherwise wait for the whole split (seconds).
+   */
   evaluate(split: EvalSplit, options?: { maxTokens?: number }): EvaluationResult | Promise<EvaluationResult>;
   /** A short text from the model (seeded by `step`, so it never disturbs training's random streams). */
   sample(options: { step: number }): string | Promise<string>;

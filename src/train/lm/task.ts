@@ -16,7 +16,7 @@ import { DOCUMENT_SEPARATOR, type TokenBatch, type TokenSplits, WindowSampler, e
 import { type OptimizerState, adamStateOf, withAdamSection } from '../optimizer.js';
 import { SeededRandom } from '../random.js';
 import { type Trainer, createTrainer } from './step.js';
-import type { EvalSplit, EvaluationResult, LoopState, TaskCheckpoint, TrainStepResult, TrainingTask } from '../task.js';
+import { type EvalSplit, type EvaluationResult, type LoopState, type TaskCheckpoint, type TrainStepResult, type TrainingTask, betweenBatches } from '../task.js';
 
 export const LM_TRAIN_STATE = 'longhand-lm-train';
 
@@ -90,7 +90,7 @@ export class LanguageModelTask implements TrainingTask {
     return { loss: last.loss, gradNorm: last.gradNorm, applied: last.applied, tokens: b.batch * b.steps };
   }
 
-  evaluate(split: EvalSplit, options: { maxTokens?: number } = {}): EvaluationResult {
+  async evaluate(split: EvalSplit, options: { maxTokens?: number } = {}): Promise<EvaluationResult> {
     const { evalStreams, evalChunk } = this.o.config;
     const plan = evaluationPlan(this.o.splits[split].length, evalStreams, evalChunk, options.maxTokens);
     if (plan.streams === 0) return { loss: NaN, tokens: 0, metrics: {} };
@@ -105,6 +105,7 @@ export class LanguageModelTask implements TrainingTask {
       count += b.batch * b.steps;
       tf.dispose([x, y, out.loss, ...stateTensors(state)]);
       state = out.finalState;
+      await betweenBatches();
     }
     tf.dispose(stateTensors(state));
     const loss = total / count;

@@ -12,7 +12,7 @@ import type { Seq2seqModel } from '../../model/seq2seq/model.js';
 import type { Seq2seqBatch } from '../../model/seq2seq/types.js';
 import { generateFrom } from '../../generate/seq2seq/index.js';
 import { type OptimizerState, adamStateOf, withAdamSection } from '../optimizer.js';
-import type { EvalSplit, EvaluationResult, LoopState, TaskCheckpoint, TrainStepResult, TrainingTask } from '../task.js';
+import { type EvalSplit, type EvaluationResult, type LoopState, type TaskCheckpoint, type TrainStepResult, type TrainingTask, betweenBatches } from '../task.js';
 import type { Seq2seqSettings } from '../config.js';
 import { type BatcherState, BucketBatcher, evaluationBatches } from './data.js';
 import { Seq2seqTrainer } from './step.js';
@@ -84,7 +84,7 @@ export class Seq2seqTrainingTask implements TrainingTask {
     return { loss: r.loss, tokens: r.tokens, gradNorm: r.gradNorm, applied: r.applied };
   }
 
-  evaluate(split: EvalSplit, options: { maxTokens?: number } = {}): EvaluationResult {
+  async evaluate(split: EvalSplit, options: { maxTokens?: number } = {}): Promise<EvaluationResult> {
     if (split !== 'validation' || this.o.validation.length === 0) return { loss: NaN, tokens: 0, metrics: {} };
     let nll = 0;
     let tokens = 0;
@@ -92,6 +92,7 @@ export class Seq2seqTrainingTask implements TrainingTask {
       const s = this.o.model.score(makeBatch(pairs, this.o.model.config));
       nll += s.nllSum;
       tokens += s.tokens;
+      await betweenBatches();
     }
     const loss = nll / tokens;
     return { loss, tokens, metrics: { perplexity: Math.exp(loss) } };

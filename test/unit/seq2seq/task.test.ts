@@ -35,7 +35,7 @@ describe('Seq2seqTrainingTask', () => {
     task.trainStep(1e-2);
     const before = tf.memory().numTensors;
     for (let step = 0; step < 3; step++) task.trainStep(1e-2);
-    task.evaluate('validation');
+    await task.evaluate('validation');
     task.sample({ step: 3 });
     expect(tf.memory().numTensors).toBe(before);
     task.dispose(); // the model too

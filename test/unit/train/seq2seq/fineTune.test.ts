@@ -47,7 +47,7 @@ describe('fine-tuning an encoder–decoder', () => {
     expect(config).toMatchObject({ from: { kind: 'dir', path: dir }, lr: 3e-4, validationFraction: 0.1, copy: true, coverage: true });
     const child = createSeq2seqTask(config, data, null, await loadSeq2seqCheckpoint(dir)).task;
     try {
-      expect(child.evaluate('validation')).toEqual(asParent.evaluate('validation'));
+      expect(await child.evaluate('validation')).toEqual(await asParent.evaluate('validation'));
       for (const name of asParent.model.names()) expect(child.model.weights[name]!.arraySync()).toEqual(asParent.model.weights[name]!.arraySync());
       expect(child.model.config).toEqual({ ...asParent.model.config, dropout: config.dropout });
     } finally {
@@ -72,7 +72,7 @@ describe('fine-tuning an encoder–decoder', () => {
       const added = child.model.names().filter((name) => !asParent.model.names().includes(name));
       expect(added.length).toBeGreaterThan(0);
       for (const name of added) expect(child.model.weights[name]!.dataSync().every((v) => v === 0)).toBe(true);
-      expect(child.evaluate('validation').loss).toBeCloseTo(asParent.evaluate('validation').loss, 5);
+      expect((await child.evaluate('validation')).loss).toBeCloseTo((await asParent.evaluate('validation')).loss, 5);
       // The coverage loss then trains the new weight.
       for (let step = 0; step < 3; step++) child.trainStep(1e-2);
       expect(added.some((name) => child.model.weights[name]!.dataSync().some((v) => v !== 0))).toBe(true);
