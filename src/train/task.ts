@@ -61,9 +61,6 @@ export interface TaskCheckpoint {
   loopState: LoopState;
 }
 
-/** Lets the event loop run (a waiting generation call) between two evaluation batches. */
-export const betweenBatches = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
-
 export interface TrainingTask {
   /** Optimiser steps in one epoch (train tokens / tokens per step). */
   readonly stepsPerEpoch: number;
@@ -73,8 +70,8 @@ export interface TrainingTask {
   trainStep(lr: number): TrainStepResult | Promise<TrainStepResult>;
   /**
    * Loss on a held-out split, on at most `maxTokens` positions when given. Must not change training state. A task
-   * that evaluates in batches awaits `betweenBatches()` after each: in the app this thread also generates
-   * suggestions, which would otherwise wait for the whole split (seconds).
+   * that evaluates in batches awaits `betweenBatches()` (../generationFirst.ts) after each: in the app this thread also
+   * generates suggestions, which would otherwise wait for the whole split (seconds).
    */
   evaluate(split: EvalSplit, options?: { maxTokens?: number }): EvaluationResult | Promise<EvaluationResult>;
   /** A short text from the model (seeded by `step`, so it never disturbs training's random streams). */

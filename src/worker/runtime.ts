@@ -5,7 +5,7 @@
  * events and exactly one result, and cancels or steers it on request.
  */
 import { ApiError, toErrorShape, zodMessage } from '../contract/errors.js';
-import { holdTraining } from '../train/parallel/generationHold.js';
+import { holdTraining } from '../train/generationFirst.js';
 import { detectBackend } from './backendInfo.js';
 import type { JobRegistry, LoadedModel } from './jobs.js';
 import { ModelCache } from './modelCache.js';
@@ -42,7 +42,7 @@ interface Call {
 
 const cacheKey = (ref: CheckpointRef) => `${ref.dir}\n${ref.sha256}`;
 
-/** Calls a writer waits on: while one runs, a training job's replica threads wait (src/train/parallel/generationHold.ts). */
+/** Calls a writer waits on: while one runs, the training job waits (src/train/generationFirst.ts). */
 const GENERATION: ReadonlySet<WorkerMethod> = new Set<WorkerMethod>(['prepare', 'complete', 'summarize', 'reply']);
 
 export function runWorker(channel: ParentChannel, options: WorkerRuntimeOptions): void {

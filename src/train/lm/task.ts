@@ -16,7 +16,8 @@ import { DOCUMENT_SEPARATOR, type TokenBatch, type TokenSplits, WindowSampler, e
 import { type OptimizerState, adamStateOf, withAdamSection } from '../optimizer.js';
 import { SeededRandom } from '../random.js';
 import { type Trainer, createTrainer } from './step.js';
-import { type EvalSplit, type EvaluationResult, type LoopState, type TaskCheckpoint, type TrainStepResult, type TrainingTask, betweenBatches } from '../task.js';
+import { betweenBatches } from '../generationFirst.js';
+import type { EvalSplit, EvaluationResult, LoopState, TaskCheckpoint, TrainStepResult, TrainingTask } from '../task.js';
 
 export const LM_TRAIN_STATE = 'longhand-lm-train';
 

@@ -15,12 +15,12 @@ import type { TokenBatch } from '../lm/data.js';
 import type { StepReport, Trainer } from '../lm/step.js';
 import type { LanguageModelTask } from '../lm/task.js';
 import type { Seq2seqTrainingTask } from '../seq2seq/task.js';
+import { registerHoldable } from '../generationFirst.js';
 import type { EvalSplit, EvaluationResult, TaskCheckpoint, TrainStepResult, TrainingTask } from '../task.js';
 import { type LmWork, lmReplicaInit, lmReplicaTrainer, lmSplit } from './lmReplica.js';
 import type { AnyWork, ReplicaInit } from './protocol.js';
 import { type ReplicaTrainer, type ReplicaWork, replicaStep } from './replica.js';
 import { ReplicaPool } from './replicaPool.js';
-import { registerHoldable } from './generationHold.js';
 import { type Seq2seqWork, seq2seqReplicaInit, seq2seqReplicaTrainer, seq2seqSplit } from './seq2seqReplica.js';
 import { replicasFor } from './shares.js';
 import { ReplicaAbortedError, SharedGradients } from './sharedGradients.js';
@@ -44,7 +44,7 @@ export interface ReplicaOptions {
    * Keep this thread free: every replica trains in a thread of its own and this one only coordinates (and applies
    * the update to its own copy, which evaluates, samples and checkpoints). The app's worker asks for it, so a
    * suggestion never waits behind a step's forward and backward pass; the CLI trains replica 0 here. Such a set
-   * can be held from this thread while it generates (./generationHold.ts).
+   * can be held from this thread while it generates (../generationFirst.ts).
    */
   keepThreadFree?: boolean;
 }

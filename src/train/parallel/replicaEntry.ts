@@ -43,7 +43,7 @@ async function handle(message: ToReplica): Promise<void> {
       const attached = new SharedGradients(message.shared);
       shared = attached;
       trainer = createReplica(message.model);
-      // Every time step of this thread's passes waits while the coordinator's thread generates (./generationHold.ts).
+      // Every time step of this thread's passes waits while the coordinator's thread generates (../generationFirst.ts).
       setPausePoint(() => attached.waitWhileHeld());
       post({ type: 'ready' });
       return;

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { ApiError } from '../../../src/contract/index.js';
 import { resolveLmConfig } from '../../../src/train/config.js';
-import { registerHoldable } from '../../../src/train/parallel/generationHold.js';
+import { registerHoldable } from '../../../src/train/generationFirst.js';
 import { SharedGradients } from '../../../src/train/parallel/sharedGradients.js';
 import type { JobEvent, JobResult, LmJobSpec } from '../../../src/train/jobSpec.js';
 import { WorkerHost } from '../../../src/worker/host.js';

@@ -1,13 +1,13 @@
 /**
  * Generation before training: while the app's worker thread generates, it holds its training job's replica threads
- * (src/train/parallel/generationHold.ts). A held step does not finish — the replicas wait at their next time step —
+ * (src/train/generationFirst.ts). A held step does not finish — the replicas wait at their next time step —
  * and finishes when released, with the very numbers of a step never held. Holds nest.
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import { LanguageModel } from '../../../../src/model/languageModel.js';
 import { createTrainer } from '../../../../src/train/lm/step.js';
 import { dataParallelLm } from '../../../../src/train/parallel/coordinator.js';
-import { holdTraining } from '../../../../src/train/parallel/generationHold.js';
+import { betweenBatches, holdTraining } from '../../../../src/train/generationFirst.js';
 import { SharedGradients } from '../../../../src/train/parallel/sharedGradients.js';
 import { useBackend } from '../../../helpers/tf.js';
 
@@ -61,6 +61,23 @@ describe('holding the replicas while the worker generates', () => {
     expect(await settled(second, 10_000)).toBe(true);
     expect([first, (await second).loss]).toEqual(expected);
     expect(expected[1]).toBeLessThan(expected[0]!);
+  });
+});
+
+describe('evaluation on the generating thread', () => {
+  it('takes its next batch only when no generation runs', async () => {
+    await betweenBatches(); // nothing generating: the next turn
+    const first = holdTraining();
+    const second = holdTraining();
+    let next = false;
+    const waiting = betweenBatches().then(() => (next = true));
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    first();
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(next).toBe(false);
+    second();
+    await waiting;
+    expect(next).toBe(true);
   });
 });
 
