@@ -200,6 +200,22 @@ describe('SummarizerPane without a model', () => {
     expect(went).toEqual([{ to: 'run', runId: 9 }]);
   });
 
+  it('after a restart, shows the summarizer run still queued for the corpus instead of offering another', async () => {
+    const queued = run({ id: 5, name: 'The Crossing summarizer', kind: 'seq2seq', status: 'queued', corpusId: 2, config: { ...seq2seqConfig, pairs: { kind: 'mined', corpusId: 2 }, task: 'summarize' } });
+    const dialogue = run({ id: 6, name: 'Letters dialogue', kind: 'seq2seq', status: 'running', corpusId: 1, config: { ...seq2seqConfig, pairs: { kind: 'mined', corpusId: 1 }, task: 'dialogue' } });
+    const { fake, went } = await noModel({ 'runs.list': () => ({ runs: [queued, dialogue] }) });
+    expect(fake.inputs('runs.list')).toEqual([{ kind: 'seq2seq', status: ['queued', 'running', 'paused'], limit: 100 }]);
+    expect(card().getByRole('status')).toHaveTextContent('Training started: follow it in Training');
+    expect(card().getByRole('button', { name: 'Start training' })).toBeDisabled();
+    await fireEvent.click(card().getByRole('button', { name: 'Go to Training' }));
+    expect(went).toEqual([{ to: 'run', runId: 5 }]);
+    // Letters has only a dialogue run: its summarizer can be started.
+    await fireEvent.change(card().getByRole('combobox', { name: 'Corpus' }), { target: { value: '1' } });
+    await settle();
+    expect(card().queryByRole('status')).toBeNull();
+    expect(card().getByRole('button', { name: 'Start training' })).toBeEnabled();
+  });
+
   it('shows why nothing can be mined from a corpus, and does not offer to start', async () => {
     const { fake } = await noModel({
       'runs.estimate': () => {

@@ -39,7 +39,7 @@ export class SummarizerSetupModel {
   estimating = $state(false);
   /** Why the service refuses this run (nothing can be mined from the corpus): the button is disabled. */
   refusal = $state<string | null>(null);
-  /** The run the button started for the chosen corpus. */
+  /** The run the button started for the chosen corpus, or one still queued, running or paused from before (a restart). */
   started = $state<Run | null>(null);
   starting = $state(false);
   error = $state<string | null>(null);
@@ -67,13 +67,30 @@ export class SummarizerSetupModel {
       this.error = `Could not load your corpora: ${errorText(e)}`;
       return;
     }
-    await this.refreshEstimate();
+    await Promise.all([this.refreshEstimate(), this.findStarted()]);
   }
 
   async choose(corpusId: number): Promise<void> {
     this.corpusId = corpusId;
     this.started = null;
-    await this.refreshEstimate();
+    await Promise.all([this.refreshEstimate(), this.findStarted()]);
+  }
+
+  /**
+   * A summarizer run on the chosen corpus's mined pairs that has not ended (queued, running or paused): after a
+   * restart the card shows it, rather than offering to queue the same run again.
+   */
+  async findStarted(): Promise<void> {
+    const corpusId = this.corpusId;
+    if (corpusId === null) return;
+    try {
+      const { runs } = await this.#api.runs.list({ kind: 'seq2seq', status: ['queued', 'running', 'paused'] });
+      if (this.corpusId !== corpusId || this.started !== null) return;
+      this.started =
+        runs.find((r) => r.kind === 'seq2seq' && r.config.task === 'summarize' && r.config.pairs.kind === 'mined' && r.config.pairs.corpusId === corpusId) ?? null;
+    } catch {
+      // Not knowing leaves the button to offer the run; the queue would run it after the other.
+    }
   }
 
   /** What `runs.start` (and `runs.estimate`) get for the chosen corpus, or null while there is none. */
