@@ -30,7 +30,9 @@ describe('SettingsPane', () => {
     const model = new SettingsModel(fake.api);
     await model.load();
     render(SettingsPane, { props: { model, mode: 'browser' } });
-    expect(screen.getByTestId('training-threads')).toHaveTextContent('Training uses 4 of 8 cores: 4 model replicas in worker threads (data parallelism on wasm).');
+    expect(screen.getByTestId('training-threads')).toHaveTextContent(
+      'Training uses 4 of 8 cores: 4 model replicas in worker threads (data parallelism on wasm). It pauses while a suggestion, summary or reply is being written, so those do not wait for it.',
+    );
   });
 
   it('says "not tried" (not "no") for a backend skipped because a better one works, and "yes" for the one in use', async () => {
