@@ -13,8 +13,11 @@ const Step = z.int().nonnegative();
 
 export const KnownCheckpoint = z.strictObject({ step: Step, dir: z.string().min(1), sha256: z.string() });
 
-/** The model to fine-tune (a fresh run with a parent; a resume needs only its own checkpoints). */
-const Parent = z.strictObject({ dir: z.string().min(1), sha256: z.string().optional() }).optional();
+/**
+ * The model to fine-tune (a fresh run with a parent; a resume needs only its own checkpoints). `deleted`: its
+ * checkpoint was deleted from the library since — fatal only to a run that has no checkpoint of its own to resume.
+ */
+const Parent = z.union([z.strictObject({ dir: z.string().min(1), sha256: z.string().optional() }), z.strictObject({ deleted: z.literal(true) })]).optional();
 
 const base = {
   runId: z.int().min(1),

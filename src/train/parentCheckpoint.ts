@@ -46,14 +46,12 @@ export async function readParent<T>(read: () => T | Promise<T>): Promise<T> {
   }
 }
 
-/** Where a run's parent is: its folder, and the sha256 the store recorded for it (a checkpoint of this library). */
-export interface ParentLocation {
-  dir: string;
-  sha256?: string | undefined;
-}
+/** Where a run's parent is: its folder, and the sha256 the store recorded for it (a checkpoint of this library); or that it was deleted. */
+export type ParentLocation = { dir: string; sha256?: string | undefined } | { deleted: true };
 
 /** The parent's checkpoint, loaded by its kind's loader when a run starts; SetupError (one line) when it is gone or damaged. */
 export async function loadParentCheckpoint<T>(parent: ParentLocation, load: (dir: string, options: { expectedSha256?: string }) => Promise<T>): Promise<T> {
+  if ('deleted' in parent) throw new SetupError('the model it starts from was deleted');
   try {
     return await load(parent.dir, parent.sha256 !== undefined ? { expectedSha256: parent.sha256 } : {});
   } catch (error) {

@@ -8,6 +8,7 @@ import type { ParentModel } from '../contract/index.js';
 import type { RunRow, Store } from '../store/index.js';
 import { SetupError } from './errors.js';
 import type { TrainingJobSpec } from './jobSpec.js';
+import type { ParentLocation } from './parentCheckpoint.js';
 import type { RunRecorder } from './recorder.js';
 
 /**
@@ -47,12 +48,15 @@ export function jobSpecFor(store: Store, run: RunRow, recorder: RunRecorder, thr
   };
 }
 
-/** Where the parent of a fine-tuning run is (its directory, and the sha256 the store recorded for it). */
-export function parentOf(store: Store, from: ParentModel | undefined): { dir: string; sha256?: string } | undefined {
+/**
+ * Where the parent of a fine-tuning run is (its directory, and the sha256 the store recorded for it). A parent
+ * deleted since is said so: a run with checkpoints of its own resumes without it, a fresh one fails in one line.
+ */
+export function parentOf(store: Store, from: ParentModel | undefined): ParentLocation | undefined {
   if (!from) return undefined;
   if (from.kind === 'dir') return { dir: from.path };
   const row = store.checkpoints.get(from.checkpointId);
-  if (!row) throw new SetupError('the model it starts from was deleted');
+  if (!row) return { deleted: true };
   return { dir: path.resolve(path.dirname(store.file), row.path), sha256: row.sha256 };
 }
 

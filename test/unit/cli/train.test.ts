@@ -182,6 +182,30 @@ describe('longhand train', () => {
     }
   });
 
+  it('resumes a fine-tuned run whose parent checkpoint was deleted since: its own checkpoint has everything', async () => {
+    const parent = await run(['train', 'lm', '--text', TEXT, ...TINY, '--steps', '3', '--json']);
+    const parentRun = parent.lines().at(-1)!.runId as number;
+    let sent = false;
+    const child = await run(
+      ['train', 'lm', '--text', TEXT, '--from', String(parentRun), '--steps', '6', '--eval-every', '2', '--eval-tokens', '500', '--sample-every', '0', '--backend', 'cpu', '--json'],
+      (text) => {
+        if (!sent && text.includes('"evaluated":true')) {
+          sent = true;
+          process.emit('SIGTERM');
+        }
+      },
+    );
+    expect(child.code).toBe(143);
+    const childRun = child.lines().at(-1)!.runId as number;
+    withStore((store) => {
+      for (const c of store.checkpoints.listByRun(parentRun)) store.checkpoints.remove(c.id);
+      expect(store.checkpoints.best(parentRun)).toBeUndefined();
+    });
+    const resumed = await run(['train', '--resume', String(childRun), '--json']);
+    expect(resumed.io.stderr()).toBe('');
+    expect(resumed.lines().at(-1)).toMatchObject({ type: 'result', status: 'finished', step: 6, resumedFromStep: 2 });
+  });
+
   it('refuses --from a missing, damaged or seq2seq model, and a level its parent does not have: one line, nothing written', async () => {
     const parentDir = path.join(dir(), 'parent');
     expect((await run(['train', 'lm', '--text', TEXT, ...TINY, '--steps', '2', '--out', parentDir])).code).toBe(0);
