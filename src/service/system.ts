@@ -10,7 +10,7 @@ import type { ServiceContext } from './context.js';
 import { notFound } from './errors.js';
 import { lmDataSize } from './estimate.js';
 import type { PresetCatalog } from './presets.js';
-import { STARTER_DIALOGUE_MODEL, STARTER_MODEL } from './starter.js';
+import { STARTER_DIALOGUE_MODEL, STARTER_MODEL, starterRecord } from './starter.js';
 import type { ThroughputBook } from './throughput.js';
 
 export type ServiceMode = SystemReport['mode'];
@@ -86,11 +86,14 @@ export function systemHandlers(ctx: ServiceContext, deps: SystemDeps): Pick<ApiH
         speed: (k: 'lm' | 'seq2seq', config: LmConfig | Seq2seqModelConfig, backend: string) =>
           deps.throughput.speed(k, config, backend, deps.presets.documented(k, config, backend)),
       };
+      // The starters' copies in this library, while they are still there (the writer may have deleted them).
+      const record = starterRecord(ctx.store);
+      const installed = (id: number | null | undefined) => (id != null && ctx.store.checkpoints.get(id) ? id : null);
       return {
         presets: deps.presets.list(kind, sizeFor, estimator),
         backend: info?.chosen ?? null,
-        starter: deps.hasStarter ? { name: STARTER_MODEL } : null,
-        dialogueStarter: deps.hasDialogueStarter ? { name: STARTER_DIALOGUE_MODEL } : null,
+        starter: deps.hasStarter ? { name: STARTER_MODEL, checkpointId: installed(record?.checkpointId) } : null,
+        dialogueStarter: deps.hasDialogueStarter ? { name: STARTER_DIALOGUE_MODEL, checkpointId: installed(record?.dialogueCheckpointId) } : null,
       };
     },
   };

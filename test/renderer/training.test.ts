@@ -268,8 +268,10 @@ describe('starting from a model', () => {
     config: { ...lmConfig, budget: { minutes: 5 } },
     estimates: [{ backend: 'wasm', seconds: 300 }],
   };
-  const withStarter = { ...presets, presets: [quickAdapt, ...presets.presets], starter: { name: 'Starter prose' } };
+  // The starter's copy in the library (checkpoint 30) is the starter option, not one of the writer's models too.
+  const withStarter = { ...presets, presets: [quickAdapt, ...presets.presets], starter: { name: 'Starter prose', checkpointId: 30 } };
   const mine = [
+    checkpoint({ id: 30, runId: 2, runName: 'Starter prose', isBest: true, isLast: true, step: 2569 }),
     checkpoint({ id: 21, runId: 4, runName: 'Oliver (fine-tuned 5 min)', isBest: true, isLast: false, step: 300 }),
     checkpoint({ id: 22, runId: 4, runName: 'Oliver (fine-tuned 5 min)', isBest: false, isLast: true, step: 350 }),
   ];

@@ -42,9 +42,17 @@ export function modelOptions(checkpoints: readonly Checkpoint[], purpose: ModelP
   return [...byRun.values()].sort((a, b) => b.runId - a.runId).map((c) => ({ value: `checkpoint:${c.id}`, label: c.runName }));
 }
 
-/** The options for a purpose: its starter (when shipped), scratch, then the writer's models. */
-export function startFromOptions(starter: { label: string } | null, models: readonly StartFromOption[]): StartFromOption[] {
-  return [...(starter ? [{ value: STARTER, label: starter.label }] : []), { value: SCRATCH, label: 'Nothing: a new model, from scratch' }, ...models];
+/**
+ * The options for a purpose: its starter (when shipped), scratch, then the writer's models — without the starter's
+ * own copy in the library (`checkpointId`), which would offer the same model twice.
+ */
+export function startFromOptions(starter: { label: string; checkpointId?: number | null } | null, models: readonly StartFromOption[]): StartFromOption[] {
+  const copy = starter?.checkpointId != null ? `checkpoint:${starter.checkpointId}` : null;
+  return [
+    ...(starter ? [{ value: STARTER, label: starter.label }] : []),
+    { value: SCRATCH, label: 'Nothing: a new model, from scratch' },
+    ...models.filter((m) => m.value !== copy),
+  ];
 }
 
 /** The contract's request for a choice (undefined: from scratch). */

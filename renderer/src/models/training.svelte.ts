@@ -109,9 +109,9 @@ export class TrainingModel {
     seq2seq: null,
   });
   /** The shipped starter model, when there is one (null: none; undefined: not loaded yet). */
-  starter = $state<{ name: string } | null | undefined>(undefined);
+  starter = $state<{ name: string; checkpointId?: number | null } | null | undefined>(undefined);
   /** The shipped starter dialogue model, when there is one. */
-  dialogueStarter = $state<{ name: string } | null>(null);
+  dialogueStarter = $state<{ name: string; checkpointId?: number | null } | null>(null);
   /** The writer's models (their checkpoints), which a run of the same purpose can start from. */
   savedModels = $state<Checkpoint[]>([]);
   /** How long the run the form describes would take here (null: unknown or the form is incomplete). */
@@ -210,9 +210,11 @@ export class TrainingModel {
   }
 
   /** The starter a model for `purpose` can start from, as the form offers it (null: none shipped). */
-  #starterOption(purpose: ModelPurpose): { label: string } | null {
-    if (purpose === 'lm') return this.starter ? { label: `The starter model (${this.starter.name})` } : null;
-    if (purpose === 'dialogue') return this.dialogueStarter ? { label: `The starter dialogue model (${this.dialogueStarter.name})` } : null;
+  #starterOption(purpose: ModelPurpose): { label: string; checkpointId?: number | null } | null {
+    if (purpose === 'lm') return this.starter ? { label: `The starter model (${this.starter.name})`, checkpointId: this.starter.checkpointId ?? null } : null;
+    if (purpose === 'dialogue') {
+      return this.dialogueStarter ? { label: `The starter dialogue model (${this.dialogueStarter.name})`, checkpointId: this.dialogueStarter.checkpointId ?? null } : null;
+    }
     return null; // there is no starter summarizer
   }
 

@@ -86,13 +86,16 @@ export const PresetsListOutput = z.object({
   presets: z.array(Preset),
   /** The backend training would use now (estimates for it are the ones to show). */
   backend: z.string().nullable(),
-  /** The starter language model this build ships, which a run can start from (`{kind: 'starter'}`); null: none. */
-  starter: z.object({ name: z.string() }).nullable().optional(),
+  /**
+   * The starter language model this build ships, which a run can start from (`{kind: 'starter'}`); null: none.
+   * `checkpointId`: its copy in this library, when the first run installed it (a form need not offer it twice).
+   */
+  starter: z.object({ name: z.string(), checkpointId: Id.nullable().optional() }).nullable().optional(),
   /**
    * The starter dialogue model this build ships, which an encoder–decoder run for dialogue can start from
    * (`{kind: 'starter'}` in a seq2seq run); null: none. There is no starter summarizer.
    */
-  dialogueStarter: z.object({ name: z.string() }).nullable().optional(),
+  dialogueStarter: z.object({ name: z.string(), checkpointId: Id.nullable().optional() }).nullable().optional(),
 });
 
 export type ModelPane = z.infer<typeof ModelPane>;
