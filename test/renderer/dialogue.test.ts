@@ -37,7 +37,6 @@ describe('DialoguePane', () => {
       ],
       message: 'And now?',
       temperature: REPLY_DECODING.temperature,
-      maxTokens: 60,
     });
     expect(screen.getByRole('textbox', { name: 'Message' })).toHaveValue('');
   });

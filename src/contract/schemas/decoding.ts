@@ -34,6 +34,4 @@ export const REPLY_DECODING = {
   beam: 4,
   /** No repeated n-grams of this length within a reply (0: off). */
   blockNgram: 3,
-  /** Reply tokens at most (the dialogue pane's request; the core's default is the model's target length). */
-  maxTokens: 60,
 } as const;

@@ -81,7 +81,8 @@ export const ReplyRequest = z.strictObject({
   history: z.array(ChatTurn).max(LIMITS.history).default([]),
   message: text(LIMITS.message).refine((s) => s.trim().length > 0, 'write a message'),
   temperature: Temperature.default(REPLY_DECODING.temperature),
-  maxTokens: intIn(1, 400).default(REPLY_DECODING.maxTokens),
+  /** Reply tokens at most; absent: the model's target length (as `longhand reply` and `eval`). */
+  maxTokens: intIn(1, 400).optional(),
 });
 export const GenerateReplyInput = ReplyRequest.extend({ modelId: Id.optional() });
 

@@ -122,6 +122,20 @@ describe('seq2seq commands', () => {
     expect(bad.err).toMatch(/malformed\.jsonl: \d+ malformed lines? \(line \d+/);
   }, 120_000);
 
+  it('addresses the shipped dialogue starter by name: reply and eval --model starter-dialogue', async () => {
+    const r = await run('reply', '--model', 'starter-dialogue', 'Where', 'have', 'you', 'been?', '--json');
+    expect(r.err).toBe('');
+    const reply = JSON.parse(r.out) as { reply: string; tokens: string[]; sourceTokens: string[] };
+    expect(reply.sourceTokens).toEqual(['Where', 'have', 'you', 'been', '?']);
+    expect(reply.tokens.length).toBeGreaterThan(0);
+    const e = await run('eval', '--model', 'starter-dialogue', '--pairs', dialogue, '--examples', '0', '--json');
+    expect(e.err).toBe('');
+    const report = JSON.parse(e.out) as { checkpoint: string; task: string; pairs: number; perplexity: number };
+    expect(report).toMatchObject({ checkpoint: 'starter-dialogue', task: 'dialogue', pairs: 5 });
+    // Far from a model that learnt nothing (its vocabulary has 8,000 words).
+    expect(report.perplexity).toBeLessThan(500);
+  });
+
   it('resumes an interrupted run, and trains on pairs mined from a document', async () => {
     await useBackend('wasm');
     const home = path.join(tmp(), 'home');
