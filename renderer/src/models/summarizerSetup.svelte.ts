@@ -67,20 +67,20 @@ export class SummarizerSetupModel {
       this.error = `Could not load your corpora: ${errorText(e)}`;
       return;
     }
-    await Promise.all([this.refreshEstimate(), this.findStarted()]);
+    await Promise.all([this.refreshEstimate(), this.#findStarted()]);
   }
 
   async choose(corpusId: number): Promise<void> {
     this.corpusId = corpusId;
     this.started = null;
-    await Promise.all([this.refreshEstimate(), this.findStarted()]);
+    await Promise.all([this.refreshEstimate(), this.#findStarted()]);
   }
 
   /**
    * A summarizer run on the chosen corpus's mined pairs that has not ended (queued, running or paused): after a
    * restart the card shows it, rather than offering to queue the same run again.
    */
-  async findStarted(): Promise<void> {
+  async #findStarted(): Promise<void> {
     const corpusId = this.corpusId;
     if (corpusId === null) return;
     try {

@@ -5,8 +5,9 @@
  * summed by one replica in slot order 0…N−1, so every replica reads the very same numbers and applies the very
  * same update: the replicas stay identical without ever sending weights.
  *
- * Layout: a control block (Int32: arrivals, barrier generation, abort flag, holds — ../generationFirst.ts), per-replica scalars (Float64: weighted
- * loss, weighted auxiliary loss — seq2seq's coverage term —, sum of squares of its chunk), N gradient slots and the result (Float32, P each).
+ * Layout: a control block (Int32: arrivals, barrier generation, abort flag, holds — ../generationFirst.ts),
+ * per-replica scalars (Float64: weighted loss, weighted auxiliary loss — seq2seq's coverage term —, sum of squares
+ * of its chunk), N gradient slots and the result (Float32, P each).
  *
  * When is a region safe to reuse? Slots are written before barrier 1 and read between barriers 1 and 2; the result
  * and the chunk norms are written between 1 and 2 and read after 2; losses are written before 1 and read between
