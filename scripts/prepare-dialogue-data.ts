@@ -5,14 +5,15 @@
  *   npx tsx scripts/prepare-dialogue-data.ts OUT_DIR [--books /work/shared/data/gutenberg-prose]
  *       [--valid montgomery-anne-of-green-gables,burnett-secret-garden]
  *       [--test wilde-picture-of-dorian-gray,carroll-alices-adventures-in-wonderland]
- *       [--max-words N] [--samples 20] [--seed 1]
+ *       [--max-words N] [--samples 20] [--seed 1] [--next-sentences]
  *
  * Default held-out books: four authors with one book each in the folder (so no author of a held-out book
  * is read in training), about 8 % of the pairs each for validation and test, and both quote styles in each
  * (Anne and Dorian Gray in double quotes, Alice in single; The Secret Garden adds Yorkshire dialect):
  * validation measures replies in voices the model has never read. Prints per-book counts, the split sizes,
  * the distribution of source and target lengths in words, and `--samples` random pairs; writes the same as
- * `OUT_DIR/report.json`.
+ * `OUT_DIR/report.json`. With `--next-sentences` it also writes `OUT_DIR/pretrain.jsonl`, the next-sentence
+ * pairs of the training books (what the starter dialogue model reads before the dialogue; resources/README.md).
  */
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
@@ -29,7 +30,7 @@ const opt = (name: string): string | undefined => {
 const list = (name: string, fallback: string[]): string[] => opt(name)?.split(',').map((s) => s.trim()).filter(Boolean) ?? fallback;
 const outDir = argv[0];
 if (!outDir || outDir.startsWith('--')) {
-  process.stderr.write('usage: npx tsx scripts/prepare-dialogue-data.ts OUT_DIR [--books DIR] [--valid a,b] [--test c,d] [--max-words N] [--samples 20] [--seed 1]\n');
+  process.stderr.write('usage: npx tsx scripts/prepare-dialogue-data.ts OUT_DIR [--books DIR] [--valid a,b] [--test c,d] [--max-words N] [--samples 20] [--seed 1] [--next-sentences]\n');
   process.exit(2);
 }
 const maxWords = opt('max-words');
@@ -38,6 +39,7 @@ const prepared = await prepareNovelDialogue(opt('books') ?? '/work/shared/data/g
   valid: list('valid', DEFAULT_VALID),
   test: list('test', DEFAULT_TEST),
   ...(maxWords !== undefined ? { maxWords: Number(maxWords) } : {}),
+  nextSentences: argv.includes('--next-sentences'),
 });
 
 /** Nearest-rank percentiles of word counts. */
@@ -84,6 +86,7 @@ const report = {
       },
     ]),
   ),
+  ...(prepared.pretrain ? { pretrain: prepared.pretrain } : {}),
   samples: samples.map((p) => ({ split: p.split, id: p.id, source: p.source, target: p.target })),
 };
 await writeFile(path.join(outDir, 'report.json'), `${JSON.stringify(report, null, 2)}\n`);
@@ -96,6 +99,7 @@ for (const [split, s] of Object.entries(report.splits)) {
   out.push(`  source words ${JSON.stringify(s.sourceWords)}`);
   out.push(`  target words ${JSON.stringify(s.targetWords)}`);
 }
+if (prepared.pretrain) out.push(`pretrain: ${prepared.pretrain.pairs} next-sentence pairs of the training books → ${prepared.pretrain.file}`);
 out.push('', `${samples.length} random pairs:`);
 for (const p of report.samples) out.push(`[${p.split}] ${p.id}`, `  > ${p.source}`, `  < ${p.target}`);
 process.stdout.write(`${out.join('\n')}\n`);

@@ -11,6 +11,7 @@
 import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { minePairs } from './mine.js';
+import { nextSentencePairs } from './nextSentence.js';
 import { writeTextAtomic } from './write.js';
 
 export type DialogueSplit = 'train' | 'valid' | 'test';
@@ -31,6 +32,11 @@ export interface NovelDialogueOptions {
   test: readonly string[];
   /** Drop pairs whose source or target has more words than this (default: keep all). */
   maxWords?: number;
+  /**
+   * Also write `pretrain.jsonl`: the next-sentence pairs of the training books only (src/text/pairs/nextSentence.ts),
+   * to teach a dialogue model English before it learns replies. Held-out books contribute nothing.
+   */
+  nextSentences?: boolean;
 }
 
 export interface BookReport {
@@ -48,6 +54,8 @@ export interface PreparedNovelDialogue {
   duplicates: Record<DialogueSplit, number>;
   tooLong: Record<DialogueSplit, number>;
   files: Record<DialogueSplit, string>;
+  /** With `nextSentences`: the pairs written to `pretrain.jsonl`, and its path. */
+  pretrain?: { pairs: number; file: string };
 }
 
 export const wordsIn = (text: string): number => text.split(/\s+/u).filter(Boolean).length;
@@ -66,10 +74,15 @@ export async function prepareNovelDialogue(booksDir: string, outDir: string, opt
   const duplicates: Record<DialogueSplit, number> = { train: 0, valid: 0, test: 0 };
   const tooLong: Record<DialogueSplit, number> = { train: 0, valid: 0, test: 0 };
   const seen: Record<DialogueSplit, Set<string>> = { train: new Set(), valid: new Set(), test: new Set() };
+  const pretrain: NovelPair[] = [];
   for (const [i, book] of stems.entries()) {
     const split: DialogueSplit = options.valid.includes(book) ? 'valid' : options.test.includes(book) ? 'test' : 'train';
     const text = await readFile(path.join(booksDir, names[i]!), 'utf8');
     const mined = minePairs(text, { docId: book, rules: ['prose-dialogue'] });
+    if (options.nextSentences && split === 'train') {
+      const next = nextSentencePairs(text, { docId: book, ...(options.maxWords !== undefined ? { maxWords: options.maxWords } : {}) });
+      pretrain.push(...next.map((p) => ({ ...p, book })));
+    }
     books.push({ book, split, pairs: mined.length, inner: mined.filter((p) => p.id.endsWith(':inner')).length });
     for (const p of mined) {
       if (options.maxWords !== undefined && Math.max(wordsIn(p.source), wordsIn(p.target)) > options.maxWords) {
@@ -91,5 +104,8 @@ export async function prepareNovelDialogue(booksDir: string, outDir: string, opt
     files[split] = path.join(outDir, `${split}.jsonl`);
     await writeTextAtomic(files[split], pairs[split].map((p) => `${JSON.stringify(p)}\n`).join(''));
   }
-  return { books, pairs, duplicates, tooLong, files };
+  if (!options.nextSentences) return { books, pairs, duplicates, tooLong, files };
+  const file = path.join(outDir, 'pretrain.jsonl');
+  await writeTextAtomic(file, pretrain.map((p) => `${JSON.stringify(p)}\n`).join(''));
+  return { books, pairs, duplicates, tooLong, files, pretrain: { pairs: pretrain.length, file } };
 }
