@@ -89,6 +89,27 @@ describe('mining prose dialogue', () => {
     expect(minePairs(text, { rules: ['paragraph-first-sentence'] }).map((p) => p.line)).toEqual([7]);
   });
 
+  it('reads the em-dash dialogue of Ulysses in print, plain-text and Gutenberg typography', () => {
+    const text = readFileSync(new URL('../../../fixtures/pairs/dash/ulysses-telemachus.txt', import.meta.url), 'utf8');
+    const expected = [
+      [7, 'Tell me, Mulligan.', 'Yes, my love?'],
+      [9, 'Yes, my love?', 'How long is Haines going to stay in this tower?'],
+      [23, 'He was raving all night about a black panther. Where is his guncase?', 'A woful lunatic! Were you in a funk?'],
+      [26, 'A woful lunatic! Were you in a funk?', "I was. Out here in the dark with a man I don't know raving and moaning to himself about shooting a black panther. You saved men from drowning. I'm not a hero, however. If he stays on here I am off."],
+      [45, 'Ah, poor dogsbody! I must give you a shirt and a few noserags. How are the secondhand breeks?', 'They fit well enough.'],
+      [52, "The mockery of it. Secondleg they should be. God knows what poxy bowsy left them off. I have a lovely pair with a hair stripe, grey. You'll look spiffing in them. I'm not joking, Kinch. You look damn well when you're dressed.", "Thanks. I can't wear them if they are grey."],
+      [57, "Thanks. I can't wear them if they are grey.", "He can't wear them. Etiquette is etiquette. He kills his mother but he can't wear grey trousers."],
+      [66, "Let him stay. There's nothing wrong with him except at night.", "Then what is it? Cough it up. I'm quite frank with you. What have you against me now?"],
+      [76, 'Do you wish me to tell you?', "Yes, what is it? I don't remember anything."],
+      [82, 'I am not thinking of the offence to my mother.', 'Of what then?'],
+      [84, 'Of what then?', 'Of the offence to me.'],
+    ];
+    for (const dash of ['—', '--', '- ']) {
+      const pairs = minePairs(text.replace(/^—/gmu, dash), { rules: ['prose-dialogue'] });
+      expect(pairs.map((p) => [p.line, p.source, p.target])).toEqual(expected);
+    }
+  });
+
   it('treats each line as a paragraph when a text has no blank lines', () => {
     const text = '“Hello,” said Ann.\n“Hi yourself,” said Bo.\n“Bye.”';
     expect(minePairs(text, { rules: ['prose-dialogue'] }).map((p) => [p.line, p.source, p.target])).toEqual([

@@ -71,6 +71,13 @@ describe('dashSpeech', () => {
     ['―I said so, didn’t I?', 'I said so, didn’t I?'],
     ['-- Not now, said the old woman sharply.', 'Not now.'],
     ['He waited. Nobody came.', ''],
+    // Attributions with a phrase after the verb, from the first episode of Ulysses (fixtures/pairs/dash/).
+    ['—Ah, poor dogsbody! he said in a kind voice. I must give you a shirt.', 'Ah, poor dogsbody! I must give you a shirt.'],
+    ['—I was, Stephen said with energy and growing fear. Out here in the dark.', 'I was. Out here in the dark.'],
+    ['—He can’t wear them, Buck Mulligan told his face in the mirror. Etiquette is etiquette.', 'He can’t wear them. Etiquette is etiquette.'],
+    // Project Gutenberg's Ulysses opens speech with a hyphen and a space; a hyphenated word is not a dash.
+    ['- Yes, my love?', 'Yes, my love?'],
+    ['-ish words are rare.', ''],
   ])('%s → %s', (paragraph, speech) => {
     expect(dashSpeech(paragraph)).toBe(speech);
   });
