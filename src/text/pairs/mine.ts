@@ -154,7 +154,9 @@ export function minePairs(text: string, options: MineOptions = {}): MinedPair[] 
   }
 
   if (rules.has('prose-dialogue')) {
-    const paragraphs = blocks.map((b) => (b.kind === 'paragraph' && !turnsOf.has(b) ? { line: b.line, text: joinLines(b) } : null));
+    // In Markdown a paragraph opening with `- ` is a list, not speech after a dash (as in Gutenberg's Ulysses).
+    const prose = (b: Block): b is Paragraph => b.kind === 'paragraph' && !turnsOf.has(b) && !(markdown && NOT_PROSE.test(b.lines[0]!));
+    const paragraphs = blocks.map((b) => (prose(b) ? { line: b.line, text: joinLines(b) } : null));
     for (const p of proseDialoguePairs(paragraphs)) {
       add('prose-dialogue', p.line, p.source, p.target, undefined, p.nested ? ':inner' : '');
     }

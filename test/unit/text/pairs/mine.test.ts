@@ -110,6 +110,12 @@ describe('mining prose dialogue', () => {
     }
   });
 
+  it('does not take a Markdown list for dash dialogue', () => {
+    const notes = '# Notes\n\n- Ask Ann about the boat, she said.\n\n- Since dawn.\n\n- Then we eat tonight.\n';
+    expect(minePairs(notes, { rules: ['prose-dialogue'] })).toEqual([]);
+    expect(minePairs(notes.replace('# Notes\n\n', ''), { format: 'text', rules: ['prose-dialogue'] })).toHaveLength(2);
+  });
+
   it('treats each line as a paragraph when a text has no blank lines', () => {
     const text = '“Hello,” said Ann.\n“Hi yourself,” said Bo.\n“Bye.”';
     expect(minePairs(text, { rules: ['prose-dialogue'] }).map((p) => [p.line, p.source, p.target])).toEqual([
