@@ -5,7 +5,7 @@
  * BLEU of the replies and of echoing the message; perplexity of the references either way. The task defaults
  * to the one the model was trained for. Decoding: as the Summarizer and Dialogue panes decode
  * (src/contract/schemas/decoding.ts), with the flags of `longhand summarize` and `longhand reply` to try others
- * (replies are sampled with seed 0, so a report is reproducible).
+ * (the i-th pair's reply is sampled with seed i, so a report is reproducible).
  */
 import type { Command } from 'commander';
 import { REPLY_DECODING, SUMMARY_DECODING } from '../../contract/schemas/decoding.js';

@@ -103,7 +103,11 @@ export function evaluateSeq2seq(handle: Seq2seqHandle, pairs: readonly Pair[], o
   const outputs: string[] = [];
   let totalLength = 0;
   encoded.forEach((e, i) => {
-    const out = generateFrom(handle, e.source, decoding);
+    // Sampled replies: pair i draws with seed + i. One seed for every pair would give every reply the same
+    // random numbers, so a weak model's replies would look alike ("You was been." to half the messages); the
+    // Dialogue pane draws a fresh seed per reply. Still reproducible.
+    const search = decoding.strategy === 'sample' ? { ...decoding, seed: (decoding.seed ?? 0) + i } : decoding;
+    const out = generateFrom(handle, e.source, search);
     outputs.push(out.text);
     totalLength += out.tokens.length;
     options.onProgress?.(i + 1, encoded.length);

@@ -34,6 +34,9 @@ describe('the shipped starter dialogue model', () => {
       const vocabulary = handle.model.config.targetVocabSize;
       expect(report.pairs).toBe(30);
       expect(report.perplexity).toBeLessThan(vocabulary / 20);
+      // Sampled replies are independent draws, pair i with seed i, as `longhand reply --seed i` gives them.
+      const sampled = evaluateSeq2seq(handle, pairs.slice(0, 3), { task: 'dialogue', examples: 3 });
+      expect(sampled.examples.map((e) => e.output)).toEqual(pairs.slice(0, 3).map((p, i) => reply(handle, p.source, { seed: i }).reply));
       const answer = reply(handle, 'Where have you been all this while?', { seed: 1 });
       expect(answer.reply).toMatch(/\p{L}{2,}/u);
     } finally {
