@@ -3,7 +3,8 @@
 cd "$(dirname "$0")/.."
 out=${1:-/tmp/longhand-parallel-bench.jsonl}
 for round in 1 2; do
-  for cfg in "1 256 20" "2 256 12" "1 512 12" "2 512 6"; do
+  # Enough timed steps for ~10 s per program: 20 steps understated the replicas (docs/performance.md).
+  for cfg in "1 256 100" "2 256 50" "1 512 40" "2 512 20"; do
     set -- $cfg
     for t in 1 2; do
       echo "{\"round\":$round,\"who\":\"longhand\",\"t\":$t,\"layers\":$1,\"hidden\":$2,\"r\":$(node bin/longhand.mjs bench --layers $1 --hidden $2 --steps $3 --gen-tokens 50 --threads $t --json)}" >> $out
