@@ -11,6 +11,11 @@ export type Block =
   | { kind: 'code'; line: number }
   | { kind: 'break'; line: number };
 
+export type Paragraph = Extract<Block, { kind: 'paragraph' }>;
+
+/** A paragraph's text: its lines trimmed and joined with single spaces (hard wraps are not meaning). */
+export const paragraphText = (p: Paragraph): string => p.lines.map((l) => l.trim()).join(' ');
+
 export interface BlockOptions {
   markdown: boolean;
   /** `'blank-lines'`: paragraphs are separated by blank lines. `'lines'`: every line is a paragraph. */

@@ -21,8 +21,8 @@
  * Paragraph lines are joined with single spaces (hard wraps are not meaning). Narration, a heading or
  * a code block between two turns breaks a dialogue chain.
  */
-import { detectParagraphStyle, looksLikeMarkdown, parseBlocks } from './blocks.js';
-import type { Block } from './blocks.js';
+import { detectParagraphStyle, looksLikeMarkdown, paragraphText, parseBlocks } from './blocks.js';
+import type { Block, Paragraph } from './blocks.js';
 import { acceptedSpeakers, parseSpeakerLine } from './script.js';
 import { opensWithDash } from './dashSpeech.js';
 import { proseDialoguePairs } from './proseDialogue.js';
@@ -52,9 +52,6 @@ export interface MineOptions {
   paragraphSource?: 'whole' | 'rest';
 }
 
-type Paragraph = Extract<Block, { kind: 'paragraph' }>;
-
-const joinLines = (p: Paragraph): string => p.lines.map((l) => l.trim()).join(' ');
 /** List items, tables, block quotes, headings, HTML, images, footnotes. */
 const NOT_PROSE = /^\s*(?:[-*+]\s|\d{1,3}[.)]\s|\||>|#|<|!\[|\[\^)/;
 /** Indented code, in Markdown only (plain text often indents the first line of a paragraph). */
@@ -144,7 +141,7 @@ export function minePairs(text: string, options: MineOptions = {}): MinedPair[] 
     for (const b of blocks) {
       if (b.kind !== 'paragraph' || turnsOf.has(b) || NOT_PROSE.test(b.lines[0]!)) continue;
       if (markdown && INDENTED_CODE.test(b.lines[0]!)) continue;
-      const para = joinLines(b);
+      const para = paragraphText(b);
       if (OPENS_WITH_SPEECH.test(para) || opensWithDash(para)) continue;
       const sentences = splitSentences(para);
       if (sentences.length < 2) continue;
@@ -156,7 +153,7 @@ export function minePairs(text: string, options: MineOptions = {}): MinedPair[] 
   if (rules.has('prose-dialogue')) {
     // In Markdown a paragraph opening with `- ` is a list, not speech after a dash (as in Gutenberg's Ulysses).
     const prose = (b: Block): b is Paragraph => b.kind === 'paragraph' && !turnsOf.has(b) && !(markdown && NOT_PROSE.test(b.lines[0]!));
-    const paragraphs = blocks.map((b) => (prose(b) ? { line: b.line, text: joinLines(b) } : null));
+    const paragraphs = blocks.map((b) => (prose(b) ? { line: b.line, text: paragraphText(b) } : null));
     for (const p of proseDialoguePairs(paragraphs)) {
       add('prose-dialogue', p.line, p.source, p.target, undefined, p.nested ? ':inner' : '');
     }

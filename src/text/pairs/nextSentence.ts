@@ -7,13 +7,15 @@
  * then on the dialogue pairs) learns English from text it is allowed to ship. Skip-thought (Kiros et al. 2015)
  * trains an encoder–decoder on the same signal.
  *
- * Quotation marks are dropped (double ones always, single ones where they open or close speech, not in `don't`
- * or `the boys' room`... after a letter they stay): a dialogue pair's reply is bare speech, and the decoder should
- * not learn to open a quote. Headings and other lines without a lower-case letter (`CHAPTER IV`, `THE END`) are not sentences and break
- * the chain, so a chapter's first sentence is never the "reply" to the previous chapter's last.
+ * Quotation marks are dropped — double ones always, single ones where they open a word or close one after
+ * punctuation, so `don't` and `the boys' room` keep theirs: a dialogue pair's reply is bare speech, and the
+ * decoder should not learn to open a quote. Paragraphs come from the miner's block parser (./blocks.ts); a
+ * heading, break, or a paragraph without a lower-case letter (`CHAPTER IV`, `THE END`) breaks the chain, so a
+ * chapter's first sentence is never the "reply" to the previous chapter's last.
  */
 import { splitSentences } from '../sentences.js';
 import { countWords } from '../stats.js';
+import { detectParagraphStyle, paragraphText, parseBlocks } from './blocks.js';
 
 export interface NextSentencePair {
   id: string;
@@ -54,30 +56,19 @@ export function nextSentencePairs(text: string, options: NextSentenceOptions = {
   const lines = text.replace(/\r\n?/g, '\n').split('\n');
   const out: NextSentencePair[] = [];
   let previous: { text: string; line: number } | null = null;
-  let paragraph: string[] = [];
-  let paragraphLine = 0;
-  const flush = (): void => {
-    if (paragraph.length === 0) return;
-    const joined = paragraph.join(' ');
-    paragraph = [];
+  for (const block of parseBlocks(lines, { markdown: false, paragraphs: detectParagraphStyle(lines) })) {
+    const joined = block.kind === 'paragraph' ? paragraphText(block) : '';
     if (!HAS_LOWER.test(joined)) {
       previous = null;
-      return;
+      continue;
     }
     for (const sentence of splitSentences(joined)) {
       const text = withoutQuotationMarks(sentence.text);
       if (previous && fits(previous.text) && fits(text)) {
         out.push({ id: `${docId}:next-sentence:${previous.line}:${out.length}`, source: previous.text, target: text, line: previous.line });
       }
-      previous = { text, line: paragraphLine };
+      previous = { text, line: block.line };
     }
-  };
-  lines.forEach((raw, i) => {
-    const line = raw.trim();
-    if (line === '') return flush();
-    if (paragraph.length === 0) paragraphLine = i + 1;
-    paragraph.push(line);
-  });
-  flush();
+  }
   return out;
 }
