@@ -11,7 +11,8 @@
  *       summarization latency for articles of about --words words from FILE (load excluded)
  *   npx tsx scripts/bench-seq2seq.ts prepare [--data /work/shared/data] [--out /tmp/longhand-pairs] [--detokenize]
  *       write the benchmark pairs: <out>/bbc_news_summary/{train,validation,test}.jsonl (fixed split by id,
- *       src/text/pairs/bbc.ts) and <out>/dailydialog/{train,validation,test}.jsonl (official split, deduplicated,
+ *       src/text/pairs/bbc.ts), the same with the issue-13 test split in <out>/bbc_news_summary/mod10/, each with
+ *       source-order/{train,validation}.jsonl (summaries in the article's order, to train on), and <out>/dailydialog/{train,validation,test}.jsonl (official split, deduplicated,
  *       src/text/pairs/dailydialog.ts); prints the counts and what deduplication removed
  *   npx tsx scripts/bench-seq2seq.ts autodiff [--source 100] [--target 30] [--vocab 2000] [--batch 16] [--hidden 128]
  *       one training step's gradients: the hand-written backward vs tf.variableGrads (plain, and with a

@@ -110,6 +110,7 @@ const SEQ2SEQ_COMMON: Omit<Seq2seqSettings, 'vocabSize' | 'pairs' | 'task' | 'fr
   luongScore: 'general',
   coverage: false,
   coverageWeight: 1,
+  sourceCounts: false,
   // Random batches: a batch cut from a length-sorted pool holds only the longest pairs now and then, and those
   // batches made the loss spikes (docs/performance.md, "Training that survives"); padding costs little here.
   lengthBuckets: false,

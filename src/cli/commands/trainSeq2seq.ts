@@ -30,6 +30,7 @@ interface Seq2seqCliOptions {
   luongScore?: 'general' | 'dot';
   copy?: boolean;
   coverage?: boolean;
+  sourceCounts?: boolean;
   coverageWeight?: number;
   lengthBuckets?: boolean;
   level?: 'word' | 'char' | 'bpe';
@@ -73,6 +74,8 @@ export const registerTrainSeq2seq: Register = (program, io, setExit) => {
     .option('--copy', 'pointer-generator: copy source words, unknown ones too (default: on for summarize)')
     .option('--no-copy', 'no copying')
     .option('--coverage', 'coverage attention and loss (See et al. 2017)')
+    .option('--source-counts', 'the encoder also reads how often each word occurs in its source (Nallapati et al. 2016)')
+    .option('--no-source-counts', 'no word counts')
     .option('--coverage-weight <x>', `λ of the coverage loss (default ${s.coverageWeight})`, number)
     .addOption(new Option('--level <level>', `tokens (default ${s.level})`).choices(['word', 'char', 'bpe']))
     .option('--vocab-size <n>', 'vocabulary cap for word and bpe', integer)
@@ -120,6 +123,7 @@ async function createSeq2seqRun(store: Store, o: Seq2seqCliOptions, io: CliIo): 
     luongScore: o.luongScore,
     copy: o.copy,
     coverage: o.coverage,
+    sourceCounts: o.sourceCounts,
     maxSourceLen: o.maxSource,
     maxTargetLen: o.maxTarget,
   };

@@ -127,6 +127,8 @@ const seq2seqModelShape = {
   attention: AttentionKind,
   copy: z.boolean(),
   coverage: z.boolean(),
+  /** The encoder also reads each source word's ln count in its source (Nallapati et al. 2016). */
+  sourceCounts: z.boolean().optional(),
   maxSourceLen: intIn(8, 4096),
   maxTargetLen: intIn(4, 1024),
   /** One tokenizer and embedding for source and target. */

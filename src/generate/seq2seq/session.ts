@@ -52,6 +52,7 @@ export class Seq2seqSession {
         config,
         weights: model.weights,
         ids: Int32Array.from(source.ids),
+        countKeys: Int32Array.from(config.copy ? source.extended : source.ids),
         lengths: Int32Array.of(source.ids.length),
         batch: 1,
         steps: this.sourceLen,

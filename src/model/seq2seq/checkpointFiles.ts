@@ -38,6 +38,7 @@ const configSchema = z.object({
   luongScore: z.enum(['general', 'dot']),
   copy: z.boolean(),
   coverage: z.boolean(),
+  sourceCounts: z.boolean().optional(),
   dropout: z.number().min(0).lt(1),
   maxSourceLen: z.number().int().positive(),
   maxTargetLen: z.number().int().positive(),

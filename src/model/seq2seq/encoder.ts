@@ -1,5 +1,5 @@
 /**
- * The encoder: embedding → L LSTM layers (bidirectional: H/2 units per direction, outputs concatenated),
+ * The encoder: embedding (and, with `sourceCounts`, each token's ln count in its source) → L LSTM layers (bidirectional: H/2 units per direction, outputs concatenated),
  * inverted dropout on the input of layers ≥ 1 when training. Sources are padded at the end; every direction
  * holds its state over padding (./lstm.ts), so the backward direction starts from zeros at each sequence's
  * own last token and every final state is the one after the last real token.
@@ -15,7 +15,8 @@ import { type Consts, transpose2d } from '../ops.js';
 import type { Rng } from '../rng.js';
 import type { LayerState } from '../types.js';
 import { type BackStep, Lstm, type StepTape, weightGrads } from './lstm.js';
-import { embedSteps, holdMasks, stepColumns, stepDropout, timeMajorIds, toBatchMajor } from './steps.js';
+import { sourceCountFeature } from './sourceCounts.js';
+import { embedSteps, holdMasks, leadingColumns, stepColumns, stepDropout, timeMajorIds, toBatchMajor } from './steps.js';
 import type { Seq2seqConfig, Weights } from './types.js';
 import { directions, encoderHidden } from './weights.js';
 
@@ -48,6 +49,8 @@ export interface EncoderRun {
   weights: Weights;
   /** Batch-major [B, S] source ids. */
   ids: Int32Array;
+  /** What `sourceCounts` counts ([B, S]; ./sourceCounts.ts): the extended ids with copy, else the ids. */
+  countKeys: Int32Array;
   lengths: Int32Array;
   batch: number;
   steps: number;
@@ -62,7 +65,8 @@ export function encode(run: EncoderRun): EncoderPass {
   const { config, weights, batch, steps, consts } = run;
   const hidden = encoderHidden(config);
   const holds = holdMasks(run.lengths, steps);
-  let xs = embedSteps(run.table, config.embedDim, run.ids, batch, steps);
+  const counts = config.sourceCounts ? sourceCountFeature(run.countKeys, run.lengths, batch, steps) : null;
+  let xs = embedSteps(run.table, config.embedDim, run.ids, batch, steps, counts);
   const final: LayerState[] = [];
   const layers: LayerTape[] = [];
   for (let l = 0; l < config.layers; l++) {
@@ -159,7 +163,9 @@ export function encoderBackward(
     if (l > 0) {
       dOut = stepColumns(dX, steps, widths, layer.dropMask);
     } else {
-      embedding = scatterAddRows(timeMajorIds(tape.ids, batch, steps), dX.dataSync() as Float32Array, config.embedDim, vocab);
+      // The count column is an input, not a weight: only the embedding's columns flow back.
+      const dEmbedded = leadingColumns(dX.dataSync() as Float32Array, steps * batch, layer.inputSize, config.embedDim);
+      embedding = scatterAddRows(timeMajorIds(tape.ids, batch, steps), dEmbedded, config.embedDim, vocab);
     }
   }
   return { weights: grads, embedding: embedding! };

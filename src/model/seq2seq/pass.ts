@@ -43,7 +43,7 @@ export function runPass(config: Seq2seqConfig, weights: Weights, batch: Seq2seqB
   const { batch: B, sourceLen: S, targetLen: T } = batch;
   const targetTable = w.get('embedding').dataSync() as Float32Array;
   const sourceTable = config.sharedEmbedding ? targetTable : (w.get('source.embedding').dataSync() as Float32Array);
-  const enc = encode({ config, weights, ids: batch.source, lengths: batch.sourceLengths, batch: B, steps: S, table: sourceTable, consts: k, save: options.withGrad, rng: options.rng });
+  const enc = encode({ config, weights, ids: batch.source, countKeys: config.copy ? batch.sourceExtended : batch.source, lengths: batch.sourceLengths, batch: B, steps: S, table: sourceTable, consts: k, save: options.withGrad, rng: options.rng });
   const mem = prepareMemory(config, w, enc.memory, batch.sourceLengths);
   const core = new DecoderCore(config, w, mem, k);
   const init = core.initialState(enc.final);

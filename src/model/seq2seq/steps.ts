@@ -7,17 +7,30 @@ import { tf } from '../../compute/tf.js';
 import { dropoutMask, dropoutMaskRows } from '../dropout.js';
 import type { Rng } from '../rng.js';
 
-/** Embedding rows for every step, [B, E] each, from the table's data and batch-major ids [B, T]. */
-export function embedSteps(table: Float32Array, width: number, ids: Int32Array, batch: number, steps: number): tf.Tensor2D[] {
+/**
+ * Embedding rows for every step, [B, E] each, from the table's data and batch-major ids [B, T]; with `extra`
+ * (batch-major [B, T]) each row gets it as one more column, [B, E + 1].
+ */
+export function embedSteps(table: Float32Array, width: number, ids: Int32Array, batch: number, steps: number, extra: Float32Array | null = null): tf.Tensor2D[] {
   const out: tf.Tensor2D[] = [];
+  const cols = width + (extra ? 1 : 0);
   for (let t = 0; t < steps; t++) {
-    const rows = new Float32Array(batch * width);
+    const rows = new Float32Array(batch * cols);
     for (let b = 0; b < batch; b++) {
       const id = ids[b * steps + t]!;
-      rows.set(table.subarray(id * width, (id + 1) * width), b * width);
+      rows.set(table.subarray(id * width, (id + 1) * width), b * cols);
+      if (extra) rows[b * cols + width] = extra[b * steps + t]!;
     }
-    out.push(tf.tensor2d(rows, [batch, width]));
+    out.push(tf.tensor2d(rows, [batch, cols]));
   }
+  return out;
+}
+
+/** The first `width` columns of row-major [rows, cols] data (drops trailing feature columns). */
+export function leadingColumns(data: Float32Array, rows: number, cols: number, width: number): Float32Array {
+  if (cols === width) return data;
+  const out = new Float32Array(rows * width);
+  for (let r = 0; r < rows; r++) out.set(data.subarray(r * cols, r * cols + width), r * width);
   return out;
 }
 

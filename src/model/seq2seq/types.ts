@@ -39,6 +39,11 @@ export interface Seq2seqConfig {
   copy: boolean;
   /** Coverage vector fed to the attention score (See et al. 2017); its loss is a training option. */
   coverage: boolean;
+  /**
+   * Each source token also reads ln(how often it occurs in its source) (./sourceCounts.ts): Nallapati et al.'s
+   * (2016) term-frequency feature. Absent in checkpoints made before it: false.
+   */
+  sourceCounts?: boolean;
   /** Dropout between stacked layers and on the attentional state before the output projection. */
   dropout: number;
   /** Longest source the model reads (longer ones are cut) and longest output it writes, in tokens. */

@@ -5,7 +5,8 @@
  *
  *   embedding                      [Vt, E] target embedding (source too when shared)
  *   source.embedding               [Vs, E] when not shared
- *   encoder.<l>.fw|bw.kernel …     LSTM per layer and direction (bw only when bidirectional), h = H or H/2
+ *   encoder.<l>.fw|bw.kernel …     LSTM per layer and direction (bw only when bidirectional), h = H or H/2;
+ *                                  layer 0 reads [E] or, with sourceCounts, [E + 1]
  *   bridge.<l>.h.kernel/bias       [H, H] / [H]  decoder h0 = tanh(encoder final h · W + b)
  *   bridge.<l>.c.kernel/bias       [H, H] / [H]  decoder c0 = encoder final c · W + b
  *   decoder.<l>.kernel …           LSTM; layer 0 reads [embedding; previous attentional state] (input feeding)
@@ -23,6 +24,11 @@ import type { Seq2seqConfig, Weights } from './types.js';
 
 export function encoderHidden(config: Seq2seqConfig): number {
   return config.bidirectional ? config.hiddenSize / 2 : config.hiddenSize;
+}
+
+/** The first encoder layer reads the embedding, and with `sourceCounts` one more column: ln(count). */
+export function encoderInputSize(config: Seq2seqConfig): number {
+  return config.embedDim + (config.sourceCounts ? 1 : 0);
 }
 
 export function directions(config: Seq2seqConfig): ('fw' | 'bw')[] {
@@ -71,7 +77,7 @@ export function weightSpecs(config: Seq2seqConfig): { name: string; shape: numbe
   add('embedding', [config.targetVocabSize, e], 'embedding');
   if (!config.sharedEmbedding) add('source.embedding', [config.sourceVocabSize, e], 'embedding');
   for (let l = 0; l < layers; l++) {
-    for (const dir of directions(config)) lstm(`encoder.${l}.${dir}`, l === 0 ? e : h, he);
+    for (const dir of directions(config)) lstm(`encoder.${l}.${dir}`, l === 0 ? encoderInputSize(config) : h, he);
   }
   for (let l = 0; l < layers; l++) {
     add(`bridge.${l}.h.kernel`, [h, h], 'glorot');

@@ -10,3 +10,4 @@ export * from './mine.js';
 export { splitSentences, sentences } from '../sentences.js';
 export type { Sentence, SplitOptions } from '../sentences.js';
 export * from './reverse.js';
+export * from './sourceOrder.js';

@@ -4,6 +4,9 @@
  * `dailydialog/<split>/dialogues_<split>.txt`) and write JSONL pairs per split:
  *
  *   <outDir>/bbc_news_summary/{train,validation,test}.jsonl   article → summary
+ *   <outDir>/bbc_news_summary/source-order/{train,validation}.jsonl   the same, summaries in the article's order
+ *                                                             (to train on; models are scored on the originals)
+ *   <outDir>/bbc_news_summary/mod10/…                         the same files for the split issue 13 measured on
  *   <outDir>/dailydialog/{train,validation,test}.jsonl        utterance → reply
  *
  * No CLI of its own: the benchmark (or a test, on fixtures) calls these functions. Each returns the
@@ -11,11 +14,13 @@
  */
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { bbcPairs, parseBbcRecords } from './bbc.js';
+import { bbcMod10Splits, bbcPairs, parseBbcRecords } from './bbc.js';
 import type { BbcRecord } from './bbc.js';
 import { DIALOG_SPLITS, dedupeDialogues, dialoguePairs, parseDialogues } from './dailydialog.js';
 import type { DedupeOptions, DedupeReport, DialogSplit, Dialogue } from './dailydialog.js';
-import type { SplitName } from './split.js';
+import { pairsInSourceOrder } from './sourceOrder.js';
+import type { SplitName, Splits } from './split.js';
+import type { Pair } from './types.js';
 import { writePairsFile } from './write.js';
 
 export const BBC_FILE = path.join('bbc_news_summary', 'bbc_news_summary.jsonl');
@@ -27,23 +32,45 @@ export async function readBbcRecords(dataDir: string): Promise<BbcRecord[]> {
 
 export type SplitCounts = Record<SplitName, number>;
 
-export interface PreparedBbc {
-  records: number;
+/** One split of the BBC pairs as written: the three files, and training/validation with summaries in article order. */
+export interface BbcSplitFiles {
   pairs: SplitCounts;
   files: Record<SplitName, string>;
+  /** Training and validation pairs with their summaries in the article's order (src/text/pairs/sourceOrder.ts). */
+  sourceOrder: { files: Record<'train' | 'validation', string>; reordered: Record<'train' | 'validation', number> };
+}
+
+export interface PreparedBbc extends BbcSplitFiles {
+  records: number;
+  /** The split issue 13 measured on (bbcMod10Splits), in `bbc_news_summary/mod10/`. */
+  mod10: BbcSplitFiles;
+}
+
+async function writeBbcSplits(splits: Splits<Pair>, dir: string): Promise<BbcSplitFiles> {
+  const files = {} as Record<SplitName, string>;
+  const pairs = {} as SplitCounts;
+  for (const split of ['train', 'validation', 'test'] as const) {
+    files[split] = path.join(dir, `${split}.jsonl`);
+    pairs[split] = splits[split].length;
+    await writePairsFile(files[split], splits[split], 'jsonl');
+  }
+  const sourceOrder: BbcSplitFiles['sourceOrder'] = { files: { train: '', validation: '' }, reordered: { train: 0, validation: 0 } };
+  for (const split of ['train', 'validation'] as const) {
+    const { pairs: inOrder, reordered } = pairsInSourceOrder(splits[split]);
+    sourceOrder.files[split] = path.join(dir, 'source-order', `${split}.jsonl`);
+    sourceOrder.reordered[split] = reordered;
+    await writePairsFile(sourceOrder.files[split], inOrder, 'jsonl');
+  }
+  return { pairs, files, sourceOrder };
 }
 
 export async function prepareBbc(dataDir: string, outDir: string): Promise<PreparedBbc> {
   const records = await readBbcRecords(dataDir);
   const splits = bbcPairs(records);
-  const files = {} as Record<SplitName, string>;
-  const pairs = {} as SplitCounts;
-  for (const split of ['train', 'validation', 'test'] as const) {
-    files[split] = path.join(outDir, 'bbc_news_summary', `${split}.jsonl`);
-    pairs[split] = splits[split].length;
-    await writePairsFile(files[split], splits[split], 'jsonl');
-  }
-  return { records: records.length, pairs, files };
+  const dir = path.join(outDir, 'bbc_news_summary');
+  const ours = await writeBbcSplits(splits, dir);
+  const mod10 = await writeBbcSplits(bbcMod10Splits(splits), path.join(dir, 'mod10'));
+  return { records: records.length, ...ours, mod10 };
 }
 
 export function dailyDialogFile(dataDir: string, split: DialogSplit): string {

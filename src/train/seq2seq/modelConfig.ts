@@ -17,6 +17,7 @@ export function modelConfig(config: Seq2seqSettings, codec: Seq2seqCodec): Seq2s
     luongScore: config.luongScore,
     copy: config.copy,
     coverage: config.coverage,
+    sourceCounts: config.sourceCounts ?? false,
     dropout: config.dropout,
     maxSourceLen: config.maxSourceLen,
     maxTargetLen: config.maxTargetLen,

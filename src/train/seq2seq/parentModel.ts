@@ -16,7 +16,7 @@ import type { Seq2seqSettings } from '../config.js';
 import { readParent, verifyParentDir } from '../parentCheckpoint.js';
 
 /** The settings that are the parent's network, whatever a request says. */
-export const INHERITED = ['level', 'sharedVocab', 'embed', 'hidden', 'layers', 'cell', 'bidirectional', 'attention', 'luongScore', 'copy', 'coverage'] as const;
+export const INHERITED = ['level', 'sharedVocab', 'embed', 'hidden', 'layers', 'cell', 'bidirectional', 'attention', 'luongScore', 'copy', 'coverage', 'sourceCounts'] as const;
 /** The settings a request may change: how much of a source is read and how long an output may be. */
 const LENGTHS = ['maxSourceLen', 'maxTargetLen'] as const;
 
@@ -41,6 +41,7 @@ export function architectureOf(config: Seq2seqConfig, text: { level: Seq2seqSett
     luongScore: config.luongScore,
     copy: config.copy,
     coverage: config.coverage,
+    sourceCounts: config.sourceCounts ?? false,
     maxSourceLen: config.maxSourceLen,
     maxTargetLen: config.maxTargetLen,
   };

@@ -1,7 +1,7 @@
 /**
  * The hand-written backward pass against central finite differences on tiny models, for every part of the
  * model (bidirectional and stacked encoders, both attentions, copy, coverage and its loss, dropout, shared
- * embeddings), on cpu and wasm; and constant tensor counts across training steps and decodes.
+ * embeddings, source counts), on cpu and wasm; and constant tensor counts across training steps and decodes.
  */
 import { describe, expect, it } from 'vitest';
 import { tf } from '../../../src/compute/tf.js';
@@ -18,6 +18,8 @@ const variants: [string, Partial<Seq2seqConfig>][] = [
   ['luong general, 2 layers, dropout', { attention: 'luong', layers: 2, dropout: 0.3 }],
   ['luong dot, copy, coverage, shared embedding', { luongScore: 'dot', copy: true, coverage: true, sharedEmbedding: true }],
   ['bahdanau, bidirectional, copy, coverage', { attention: 'bahdanau', bidirectional: true, copy: true, coverage: true }],
+  // Pair 3's source holds <unk> twice: its count column is ln 2 there, so the feature's kernel row is exercised.
+  ['source counts, bidirectional, 2 layers', { bidirectional: true, layers: 2, sourceCounts: true }],
 ];
 
 /** Perturbs every weight a little so that biases and zero-initialised weights are not special points. */

@@ -34,6 +34,18 @@ describe('BBC News Summary', () => {
     expect(new Set(ids).size).toBe(8);
   });
 
+  it('also writes the training and validation summaries in the article order, for training', async () => {
+    const result = await prepareBbc(DATA, out);
+    expect(result.sourceOrder.reordered).toEqual({ train: 5, validation: 1 });
+    const original = await readPairsFile(result.files.validation);
+    const inOrder = await readPairsFile(result.sourceOrder.files.validation);
+    expect(inOrder.map((p) => [p.id, p.source])).toEqual(original.map((p) => [p.id, p.source]));
+    expect(inOrder[0]!.target).toContain('March. The firm'); // the same sentences, spaced
+    const train = await readPairsFile(result.sourceOrder.files.train);
+    expect(train.map((p) => p.id)).toEqual((await readPairsFile(result.files.train)).map((p) => p.id));
+    expect(result.sourceOrder.files.train).toBe(path.join(out, 'bbc_news_summary', 'source-order', 'train.jsonl'));
+  });
+
   it('refuses malformed records with line numbers', () => {
     const text = '{"id":"a","category":"c","article":"x","summary":"y"}\n{"id":"b","category":"c","article":"x"}\nnot json\n';
     expect(() => parseBbcRecords(text, 'bbc.jsonl')).toThrow(PairFileError);
